@@ -1,0 +1,106 @@
+"""Turning what members write into HTML: the only path from user text to markup.
+
+Posts and comments are stored raw (what the member typed) and rendered once to
+HTML when written: line breaks, clickable links and ``#话题#`` links.  Every
+piece of user HTML, at write time and again at display time, goes through
+:func:`clean`, a strict nh3 (Ammonia) allowlist; :func:`user_html` is the one
+function that turns it into ``Markup`` for templates.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import nh3
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = {"a", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
+ALLOWED_SCHEMES = {"http", "https"}
+
+# ``#话题#`` (Weibo style, half- or full-width marks): 1 to 20 characters of
+# letters, digits, CJK and a few joining symbols, with at least one word
+# character so ``#!!#`` is not a topic.
+TOPIC_RE = re.compile(r"[#＃]([\w\u00b7·\-+&.]{1,20})[#＃]")
+URL_RE = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_TRAILING = ".,;:!?)]}'\""
+
+
+def clean(html: str) -> str:
+    """Strip everything outside the allowlist: tags, attributes and link schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )
+
+
+def user_html(html: str | None) -> Markup:
+    """The single way user-written HTML reaches a template (cleaned again)."""
+    return Markup(clean(html or ""))
+
+
+def topic_names(text: str) -> list[str]:
+    """The distinct ``#话题#`` names in ``text``, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for match in TOPIC_RE.finditer(text):
+        name = match.group(1).strip("-+&.·")
+        if name and any(ch.isalnum() for ch in name):
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def topic_path(name: str) -> str:
+    return "/t/" + quote(name, safe="")
+
+
+def _link(url: str) -> tuple[str, str]:
+    """Split trailing punctuation off a matched URL (``看这个https://a.cn/x。``)."""
+    tail = ""
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        tail = url[-1] + tail
+        url = url[:-1]
+    return url, tail
+
+
+def _inline(text: str) -> str:
+    """Escape ``text`` and turn links and topics in it into anchors."""
+    out: list[str] = []
+    pos = 0
+    pattern = re.compile(f"(?:{URL_RE.pattern})|(?:{TOPIC_RE.pattern})")
+    for match in pattern.finditer(text):
+        out.append(str(escape(text[pos : match.start()])))
+        token = match.group(0)
+        if token.startswith("http"):
+            url, tail = _link(token)
+            out.append(f'<a href="{escape(url)}">{escape(url)}</a>{escape(tail)}')
+        else:
+            names = topic_names(token)
+            if names:
+                out.append(
+                    f'<a class="topic" href="{escape(topic_path(names[0]))}">'
+                    f"#{escape(names[0])}#</a>"
+                )
+            else:
+                out.append(str(escape(token)))
+        pos = match.end()
+    out.append(str(escape(text[pos:])))
+    return "".join(out)
+
+
+def render(text: str) -> str:
+    """Render plain member text to clean HTML: escaped, links, topics, line breaks."""
+    lines = normalize_newlines(text).split("\n")
+    return clean("<br>".join(_inline(line) for line in lines))
+
+
+def normalize_newlines(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # At most one blank line in a row: a wall of empty lines is noise on a phone.
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,153 @@
+"""Circles: the list, creating one, a circle's page, joining, posting in it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+from flask_login import current_user, login_required
+
+from ..extensions import limiter
+from ..htmx import is_htmx, redirect_to, render, target
+from ..services import Forbidden, Invalid, NotFound, feeds
+from ..services import circles as circle_service
+from ..services import posts as post_service
+from ..web import member_key, safe_next
+from .main import feed_args
+
+bp = Blueprint("circles", __name__)
+
+
+def write_limit() -> str:
+    return current_app.config.get("RATE_LIMIT_POST", "6 per minute;100 per day")
+
+
+def load(slug: str):
+    try:
+        return circle_service.get(slug)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/circles")
+def index():
+    return render(
+        "circles.html",
+        circles=circle_service.list_by_activity(),
+        joined=circle_service.joined_ids(current_user),
+    )
+
+
+@bp.route("/circles/new", methods=["GET"])
+@login_required
+def new():
+    return render("circle_new.html", form={}, errors={})
+
+
+@bp.post("/circles")
+@login_required
+@limiter.limit("10 per day", key_func=member_key)
+def create():
+    form = {k: request.form.get(k, "") for k in ("name", "slug", "description")}
+    try:
+        circle = circle_service.create(
+            current_user, form["name"], form["slug"], form["description"]
+        )
+    except Invalid as exc:
+        return render("circle_new.html", "form", status=422, form=form, errors=exc.errors)
+    return redirect_to(f"/c/{circle.slug}")
+
+
+@bp.get("/c/<slug>")
+def show(slug: str):
+    circle = load(slug)
+    sort, cursor, size = feed_args()
+    page = feeds.circle(circle.id, sort, cursor, size, current_user)
+    member = circle_service.is_member(current_user, circle)
+    return render(
+        "circle.html", "feed_page", circle=circle, page=page, is_member=member, form={}, errors={}
+    )
+
+
+def _membership_reply(circle, member: bool):
+    if is_htmx():
+        return render("circle.html", "join_button", circle=circle, is_member=member)
+    return redirect_to(safe_next(request.form.get("next"), f"/c/{circle.slug}"))
+
+
+@bp.post("/c/<slug>/join")
+@login_required
+@limiter.limit("30 per minute", key_func=member_key)
+def join(slug: str):
+    circle = load(slug)
+    circle_service.join(current_user, circle)
+    return _membership_reply(circle, True)
+
+
+@bp.post("/c/<slug>/leave")
+@login_required
+@limiter.limit("30 per minute", key_func=member_key)
+def leave(slug: str):
+    circle = load(slug)
+    try:
+        circle_service.leave(current_user, circle)
+    except Forbidden as exc:
+        abort(403, exc.message)
+    return _membership_reply(circle, False)
+
+
+@bp.route("/c/<slug>/announcement", methods=["GET", "POST"])
+@login_required
+def announcement(slug: str):
+    circle = load(slug)
+    if circle.owner_id != current_user.id and current_user.role != "admin":
+        abort(403, "只有圈主可以编辑公告")
+    errors, form = {}, {"announcement": circle.announcement}
+    if request.method == "POST":
+        form = {"announcement": request.form.get("announcement", "")}
+        try:
+            circle_service.update_announcement(current_user, circle, form["announcement"])
+            return redirect_to(f"/c/{circle.slug}")
+        except Invalid as exc:
+            errors = exc.errors
+    return render(
+        "circle_announcement.html",
+        "form",
+        status=422 if errors else 200,
+        circle=circle,
+        form=form,
+        errors=errors,
+    )
+
+
+@bp.get("/c/<slug>/compose")
+@login_required
+def compose(slug: str):
+    circle = load(slug)
+    member = circle_service.is_member(current_user, circle)
+    return render("compose.html", circle=circle, is_member=member, form={}, errors={})
+
+
+@bp.post("/c/<slug>/posts")
+@login_required
+@limiter.limit(write_limit, key_func=member_key)
+def create_post(slug: str):
+    circle = load(slug)
+    form = {k: request.form.get(k, "") for k in ("title", "body")}
+    # The inline composer on the circle page and the compose page post here.
+    inline = is_htmx() and target() == "composer"
+    try:
+        post = post_service.create(current_user, circle, form["title"], form["body"])
+    except Forbidden as exc:
+        abort(403, exc.message)
+    except Invalid as exc:
+        # Same form, in place, with the member's text kept.
+        template, block = ("circle.html", "composer") if inline else ("compose.html", "form")
+        return render(
+            template, block, status=422, circle=circle, is_member=True, form=form, errors=exc.errors
+        )
+    if inline:
+        # Inline composer on the circle page: new card on top, a fresh form.
+        post.author, post.circle = current_user, circle
+        return render(
+            "circle.html", "composed", circle=circle, post=post, form={}, errors={}, is_member=True
+        )
+    return redirect_to(f"/p/{post.id}")

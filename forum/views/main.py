@@ -1,0 +1,75 @@
+"""Home feed, member profiles and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+from flask_login import current_user, login_required
+from sqlalchemy import text as sql
+
+from ..extensions import db
+from ..htmx import redirect_to, render
+from ..services import Invalid, accounts, feeds
+from ..services import circles as circle_service
+from ..services import topics as topic_service
+
+bp = Blueprint("main", __name__)
+
+
+def feed_args() -> tuple[str, str | None, int]:
+    sort = request.args.get("sort", "new")
+    return (
+        (sort if sort in feeds.SORTS else "new"),
+        request.args.get("cursor"),
+        current_app.config["FEED_PAGE_SIZE"],
+    )
+
+
+@bp.get("/")
+def home():
+    sort, cursor, size = feed_args()
+    page = feeds.home(sort, cursor, size, current_user)
+    hot = [] if cursor else topic_service.hot_topics(3)
+    return render("home.html", "feed_page", page=page, hot_topics=hot)
+
+
+@bp.get("/u/<int:member_no>")
+def profile(member_no: int):
+    member = accounts.get_by_member_no(member_no)
+    if member is None:
+        abort(404)
+    sort, cursor, size = feed_args()
+    page = feeds.profile(member, sort, cursor, size, current_user)
+    return render("profile.html", "feed_page", member=member, page=page)
+
+
+@bp.route("/settings/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    errors: dict[str, str] = {}
+    form = {"nickname": current_user.nickname, "bio": current_user.bio}
+    if request.method == "POST":
+        form = {"nickname": request.form.get("nickname", ""), "bio": request.form.get("bio", "")}
+        try:
+            accounts.update_profile(current_user, form["nickname"], form["bio"])
+            return redirect_to(f"/u/{current_user.member_no}")
+        except Invalid as exc:
+            errors = exc.errors
+    status = 422 if errors else 200
+    return render("settings.html", "form", status=status, form=form, errors=errors)
+
+
+@bp.get("/compose")
+@login_required
+def compose():
+    """Where the compose button leads outside a circle: pick one of your circles."""
+    mine = circle_service.member_circles(current_user)
+    return render("compose_pick.html", circles=mine)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(sql("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

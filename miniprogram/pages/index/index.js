@@ -1,0 +1,28 @@
+// Entry page: logs in, then shows the site in the web-view page. `next` (a site path)
+// chooses the page to open, e.g. from a QR code or a message link.
+const config = require('../../config.js');
+const { enterSite, errorMessage } = require('../../utils/login.js');
+const { decodeParam, safeSitePath } = require('../../utils/url.js');
+
+Page({
+  data: {
+    state: 'loading',
+    message: '',
+  },
+
+  onLoad(options) {
+    this.next = safeSitePath(decodeParam((options || {}).next)) || '/';
+    return this.start();
+  },
+
+  start() {
+    this.setData({ state: 'loading', message: '' });
+    return enterSite(wx, getApp(), config.BASE_URL, this.next).catch((error) => {
+      this.setData({ state: 'error', message: errorMessage(error) });
+    });
+  },
+
+  onRetry() {
+    return this.start();
+  },
+});
