@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from .models import ROLES
 
@@ -12,7 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(forum)
 
 
-@click.group()
+@click.group(cls=AppGroup)
 def forum() -> None:
     """Manage the community: demo data, accounts, imports."""
 

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
 from . import text
 from .extensions import db, login_manager
+from .htmx import is_htmx, redirect_to
 from .models import User, utcnow
 
 CHINA = timedelta(hours=8)
@@ -36,6 +37,29 @@ def safe_next(target: str | None, fallback: str = "/") -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+@login_manager.unauthorized_handler
+def _login_first():
+    """Send a visitor to the login page, and afterwards back to the page they were on.
+
+    A write cannot be replayed by a redirect (a GET on a POST-only URL is a 405),
+    so after a POST the way back is the page its form was on; an HTMX request
+    loads the login page instead of swapping it into a button or a form.
+    """
+    if request.method == "GET":
+        back = request.full_path.rstrip("?")
+    else:
+        back = safe_next(request.form.get("next"), _referrer_path())
+    location = url_for("auth.login", next=back)
+    return redirect_to(location, reload=True) if is_htmx() else redirect(location)
+
+
+def _referrer_path() -> str:
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return "/"
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def member_key() -> str:

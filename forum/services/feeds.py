@@ -45,9 +45,13 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[object, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, post_id = json.loads(raw)
+        post_id = int(post_id)
+        # Ids beyond 64 bits cannot be bound as SQL integers (SQLite raises).
+        if not 0 <= post_id < 2**63:
+            return None
         if sort == "hot":
-            return float(key), int(post_id)
-        return datetime.fromisoformat(key), int(post_id)
+            return float(key), post_id
+        return datetime.fromisoformat(key), post_id
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         return None
 

@@ -283,19 +283,12 @@ class Importer:
     def _topic_ids(self, names: set[str]) -> dict[str, int]:
         if not names:
             return {}
-        found = dict(
-            db.session.execute(select(Topic.name, Topic.id).where(Topic.name.in_(names)))
-            .tuples()
-            .all()
-        )
+        query = select(Topic.name, Topic.id).where(Topic.name.in_(names))
+        found = {name: topic_id for name, topic_id in db.session.execute(query)}
         missing = [{"name": n} for n in sorted(names - found.keys())]
         if missing:
             db.session.execute(insert(Topic), missing)
-            found = dict(
-                db.session.execute(select(Topic.name, Topic.id).where(Topic.name.in_(names)))
-                .tuples()
-                .all()
-            )
+            found = {name: topic_id for name, topic_id in db.session.execute(query)}
         return found
 
     def flush_comments(self) -> None:
