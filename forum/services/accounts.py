@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import FIRST_MEMBER_NO, ROLES, User
-from . import Invalid
+from . import Invalid, screening
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,20}$")
 MIN_PASSWORD = 8
@@ -101,7 +101,8 @@ def update_profile(user: User, nickname: str, bio: str) -> User:
         errors["bio"] = "简介最多 200 个字"
     if errors:
         raise Invalid(errors)
-    user.nickname, user.bio = nickname, bio
+    decision = screening.screen(user, "profile", {"nickname": nickname, "bio": bio})
+    user.nickname, user.bio = decision.fields["nickname"], decision.fields["bio"]
     db.session.commit()
     return user
 

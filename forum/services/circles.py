@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Circle, Membership, User, utcnow
-from . import Forbidden, Invalid, NotFound
+from . import Forbidden, Invalid, NotFound, indexing, screening
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = {"new", "edit", "admin", "api", "static", "mod", "brand", "ops"}
@@ -82,6 +82,10 @@ def create(owner: User, name: str, slug: str, description: str = "") -> Circle:
             errors["name"] = "已经有同名的圈子了"
     if errors:
         raise Invalid(errors)
+    # A circle's name and description are public text: a review verdict is
+    # treated as a block here, since a circle cannot wait half-created.
+    decision = screening.screen(owner, "circle", {"name": name, "description": description})
+    name, description = decision.fields["name"], decision.fields["description"]
     circle = Circle(owner_id=owner.id, name=name, slug=slug, description=description)
     circle.member_count = 1
     db.session.add(circle)
@@ -91,6 +95,7 @@ def create(owner: User, name: str, slug: str, description: str = "") -> Circle:
         db.session.rollback()
         raise Invalid({"slug": "这个网址名或名称已被使用"}) from exc
     db.session.add(Membership(circle_id=circle.id, user_id=owner.id))
+    indexing.circle_saved(circle)
     db.session.commit()
     return circle
 

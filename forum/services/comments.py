@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, contains_eager
 from .. import text
 from ..extensions import db
 from ..models import Circle, Comment, Post, User, utcnow
-from . import Forbidden, Invalid, NotFound
+from . import Forbidden, Invalid, NotFound, screening
 from . import posts as post_service
 
 BODY_MAX = 1000
@@ -32,6 +32,8 @@ def create(author: User, post: Post, body: str, parent_id: int | None = None) ->
         raise Invalid({"body": "评论不能为空"})
     if len(body) > BODY_MAX:
         raise Invalid({"body": f"评论最多 {BODY_MAX} 个字"})
+    decision = screening.screen(author, "comment", {"body": body})
+    body = decision.fields["body"]
     parent, reply_to_id = None, None
     if parent_id:
         parent = db.session.get(Comment, parent_id)
@@ -50,9 +52,13 @@ def create(author: User, post: Post, body: str, parent_id: int | None = None) ->
         body=body,
         body_html=text.render(body),
         created_at=now,
+        status="pending" if decision.pending else "published",
     )
     db.session.add(comment)
-    _count(post, +1)
+    db.session.flush()
+    if comment.status == "published":
+        _count(post, +1)
+    screening.record(decision, author, "comment", comment.id)
     db.session.execute(
         update(Circle).where(Circle.id == post.circle_id).values(last_activity_at=now)
     )

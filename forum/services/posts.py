@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager
 from .. import text
 from ..extensions import db
 from ..models import Circle, Post, User, utcnow
-from . import Forbidden, Invalid, NotFound
+from . import Forbidden, Invalid, NotFound, indexing, screening
 from . import circles as circle_service
 from . import topics as topic_service
 
@@ -47,6 +47,8 @@ def create(author: User, circle: Circle, title: str, body: str) -> Post:
     errors = validate(title, body)
     if errors:
         raise Invalid(errors)
+    decision = screening.screen(author, "post", {"title": title, "body": body})
+    title, body = decision.fields["title"], decision.fields["body"]
     now = utcnow()
     post = Post(
         circle_id=circle.id,
@@ -56,16 +58,18 @@ def create(author: User, circle: Circle, title: str, body: str) -> Post:
         body_html=text.render(body),
         created_at=now,
         hot_score=hot_score(0, 0, now),
-        status="published",
+        status="pending" if decision.pending else "published",
     )
     db.session.add(post)
     db.session.flush()
-    topic_service.link(post, counted=True)
-    db.session.execute(
-        update(Circle)
-        .where(Circle.id == circle.id)
-        .values(post_count=Circle.post_count + 1, last_activity_at=now)
-    )
+    visible = post.is_visible
+    topic_service.link(post, counted=visible)
+    values = {"last_activity_at": now}
+    if visible:
+        values["post_count"] = Circle.post_count + 1
+        indexing.post_saved(post)
+    db.session.execute(update(Circle).where(Circle.id == circle.id).values(**values))
+    screening.record(decision, author, "post", post.id)
     db.session.commit()
     return post
 
@@ -103,12 +107,27 @@ def edit(user: User, post: Post, title: str, body: str) -> Post:
     errors = validate(title, body)
     if errors:
         raise Invalid(errors)
-    counted = post.is_visible
-    topic_service.unlink(post, counted)
+    decision = screening.screen(user, "post", {"title": title, "body": body})
+    title, body = decision.fields["title"], decision.fields["body"]
+    was_visible = post.is_visible
+    topic_service.unlink(post, was_visible)
     post.title, post.body, post.body_html = title, body, text.render(body)
     post.edited_at = utcnow()
+    if decision.pending and post.status == "published":
+        # An edit that needs review takes the post out of public view until approved.
+        post.status = "pending"
+        db.session.execute(
+            update(Circle)
+            .where(Circle.id == post.circle_id)
+            .values(post_count=Circle.post_count - 1)
+        )
     db.session.flush()
-    topic_service.link(post, counted)
+    topic_service.link(post, post.is_visible)
+    if post.is_visible:
+        indexing.post_saved(post)
+    elif was_visible:
+        indexing.post_removed(post)
+    screening.record(decision, user, "post", post.id)
     db.session.commit()
     return post
 
@@ -134,3 +153,4 @@ def soft_delete(post: Post, by: User, reason: str) -> None:
             .values(post_count=Circle.post_count - 1)
         )
         topic_service.adjust_counts(topic_service.ids_for_post(post.id), -1)
+        indexing.post_removed(post)
