@@ -49,12 +49,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "basic"
 
-    from . import cli, errors, web
-    from .views import auth, circles, main, posts, topics
+    from . import cli, errors, guard, web
+    from .views import api, auth, circles, main, mod, posts, reports, topics
 
     web.init_app(app)
     errors.init_app(app)
+    guard.init_app(app)
     cli.init_app(app)
-    for blueprint in (main.bp, auth.bp, circles.bp, posts.bp, topics.bp):
+    for blueprint in (main.bp, auth.bp, circles.bp, posts.bp, topics.bp, api.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(mod.bp)
     return app

@@ -6,11 +6,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from moderation import CATEGORIES
+
 from .models import ROLES
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(forum)
+    app.cli.add_command(mod)
 
 
 @click.group(cls=AppGroup)
@@ -57,6 +60,41 @@ def import_(path: str, batch_size: int) -> None:
         report = importer.run(fh, batch_size=batch_size, progress=bar.update)
     for line_no, message in report.errors:
         click.echo(f"line {line_no}: {message}", err=True)
+    click.echo(report.summary())
+    if report.errors:
+        click.echo(f"{len(report.errors)} line(s) skipped", err=True)
+
+
+@click.group(cls=AppGroup)
+def mod() -> None:
+    """Moderation: the word list."""
+
+
+@mod.command("import-words")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--action",
+    type=click.Choice(("block", "review", "mask", "allow")),
+    default="review",
+    show_default=True,
+    help="For lines that do not name one (every line of a plain word list).",
+)
+@click.option("--category", type=click.Choice(CATEGORIES), default="其他", show_default=True)
+def import_words(path: str, action: str, category: str) -> None:
+    """Load a word list: one word a line, or CSV ``word,action,category`` (.csv)."""
+    from .services import Invalid, wordlist
+
+    with open(path, encoding="utf-8-sig") as fh:
+        text = fh.read()
+    fmt = "csv" if path.lower().endswith(".csv") else "auto"
+    try:
+        report = wordlist.import_words(
+            None, text, fmt=fmt, default_action=action, default_category=category
+        )
+    except Invalid as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from exc
+    for error in report.errors:
+        click.echo(f"line {error.line}: {error.reason}: {error.text.strip()}", err=True)
     click.echo(report.summary())
     if report.errors:
         click.echo(f"{len(report.errors)} line(s) skipped", err=True)

@@ -38,6 +38,18 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+# Flask-Limiter limit strings; a member's first day has stricter ones.
+RATE_LIMITS = {
+    "RATE_LIMIT_POST": "6 per minute;100 per day",
+    "RATE_LIMIT_POST_NEW_MEMBER": "2 per minute;10 per day",
+    "RATE_LIMIT_COMMENT": "12 per minute;300 per day",
+    "RATE_LIMIT_COMMENT_NEW_MEMBER": "4 per minute;40 per day",
+    "RATE_LIMIT_LIKE": "60 per minute",
+    "RATE_LIMIT_REPORT": "10 per hour;30 per day",
+    "RATE_LIMIT_LOGIN": "10 per minute;50 per hour",
+}
+
+
 def load(instance: str) -> dict:
     """Return the settings mapping for an app whose instance folder is ``instance``."""
     env = os.environ
@@ -54,10 +66,27 @@ def load(instance: str) -> dict:
         "WECHAT_SECRET": env.get(PREFIX + "WECHAT_SECRET", ""),
         "WECHAT_API_BASE": env.get(PREFIX + "WECHAT_API_BASE", "https://api.weixin.qq.com"),
         "WECHAT_SECCHECK": _flag(env.get(PREFIX + "WECHAT_SECCHECK"), False),
+        # Seconds to wait for WeChat: login may wait a little; the text check is on
+        # the posting path, so it gives up sooner (and the post goes to review).
+        "WECHAT_TIMEOUT": float(env.get(PREFIX + "WECHAT_TIMEOUT", "3")),
+        "WECHAT_SECCHECK_TIMEOUT": float(env.get(PREFIX + "WECHAT_SECCHECK_TIMEOUT", "2")),
         "WECHAT_JSSDK_URL": env.get(
             PREFIX + "WECHAT_JSSDK_URL", "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
         ),
         "FEED_PAGE_SIZE": int(env.get(PREFIX + "FEED_PAGE_SIZE", "20")),
+        # Moderation: link domains that are not "foreign" (the site's own host is
+        # always allowed), reports that hide a post, how often the word list is
+        # re-checked, and the signals on live behaviour (unset: on when rate
+        # limits are on).
+        "LINK_ALLOWLIST": env.get(PREFIX + "LINK_ALLOWLIST", ""),
+        "REPORT_HIDE_THRESHOLD": int(env.get(PREFIX + "REPORT_HIDE_THRESHOLD", "3")),
+        "WORDLIST_REFRESH_SECONDS": float(env.get(PREFIX + "WORDLIST_REFRESH_SECONDS", "5")),
+        "SCREEN_BEHAVIOUR_SIGNALS": (
+            _flag(env[PREFIX + "SCREEN_BEHAVIOUR_SIGNALS"], True)
+            if env.get(PREFIX + "SCREEN_BEHAVIOUR_SIGNALS")
+            else None
+        ),
+        **{key: env.get(PREFIX + key, value) for key, value in RATE_LIMITS.items()},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get(PREFIX + "SECURE_COOKIES"), False),

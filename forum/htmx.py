@@ -27,13 +27,13 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return make_response(body, status)
 
 
-def redirect_to(location: str, reload: bool = False) -> Response:
-    """After a write: HTMX follows ``HX-Location`` without a reload (or
-    ``HX-Redirect`` with one, when the session changed); a plain request gets
-    the ordinary post/redirect/get 303."""
+def redirect_to(location: str) -> Response:
+    """After a write: post/redirect/get.  A plain request gets a 303; an HTMX
+    request gets ``HX-Redirect``, a full page load, so the new page arrives
+    whole (head, title and share data included) rather than as a fragment."""
     if is_htmx():
         response = make_response("", 204)
-        response.headers["HX-Redirect" if reload else "HX-Location"] = location
+        response.headers["HX-Redirect"] = location
         return response
     response = make_response("", 303)
     response.headers["Location"] = location

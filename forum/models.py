@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     DateTime,
     Float,
     ForeignKey,
@@ -36,6 +37,10 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("wechat_openid", name="uq_users_wechat_openid"),
+        UniqueConstraint("wechat_unionid", name="uq_users_wechat_unionid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_no: Mapped[int] = mapped_column(Integer, unique=True)
@@ -46,10 +51,37 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(16), default="user")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The member's WeChat identity (mini-program OpenID; UnionID when the
+    # mini-program is bound to an Open Platform account).
+    wechat_openid: Mapped[str | None] = mapped_column(String(64))
+    wechat_unionid: Mapped[str | None] = mapped_column(String(64))
+    # Where the member first came from (a `from` tag, a mini-program scene),
+    # written once; "" means they came directly.
+    first_source: Mapped[str | None] = mapped_column(String(64))
+    first_scene: Mapped[int | None] = mapped_column(Integer)
+    # Sanctions (see forum.services.sanctions): a ban keeps the member out, a
+    # silence keeps them from posting and commenting; None means none.
+    banned_until: Mapped[datetime | None] = mapped_column(DateTime)
+    ban_reason: Mapped[str] = mapped_column(String(200), default="")
+    silenced_until: Mapped[datetime | None] = mapped_column(DateTime)
+    silence_reason: Mapped[str] = mapped_column(String(200), default="")
 
     @property
     def is_staff(self) -> bool:
         return self.role in ("moderator", "admin")
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_until is not None and self.banned_until > utcnow()
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.silenced_until is not None and self.silenced_until > utcnow()
+
+    @property
+    def is_active(self) -> bool:
+        # Flask-Login refuses to log in an inactive account: a banned one.
+        return not self.is_banned
 
     @property
     def avatar_letter(self) -> str:
@@ -74,8 +106,10 @@ class Circle(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delete_reason: Mapped[str] = mapped_column(String(200), default="")
 
-    owner: Mapped[User] = relationship(lazy="raise")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="raise")
 
 
 class Membership(db.Model):
@@ -112,6 +146,8 @@ class Post(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     delete_reason: Mapped[str] = mapped_column(String(200), default="")
+    # Why a moderator rejected it: shown to its author.
+    moderation_note: Mapped[str] = mapped_column(String(200), default="")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
     circle: Mapped[Circle] = relationship(lazy="raise")
@@ -137,6 +173,8 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delete_reason: Mapped[str] = mapped_column(String(200), default="")
+    moderation_note: Mapped[str] = mapped_column(String(200), default="")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
     reply_to: Mapped[User | None] = relationship(foreign_keys=[reply_to_id], lazy="raise")
@@ -167,3 +205,112 @@ class PostTopic(db.Model):
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), primary_key=True, index=True)
+
+
+class LoginTicket(db.Model):
+    """A one-time ticket from the mini-program login: the web-view trades it for
+    a session within a minute, once.  Only a hash of the ticket is stored."""
+
+    __tablename__ = "login_tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scene: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# -- moderation ------------------------------------------------------------------
+
+
+class WordEntry(db.Model):
+    """One word of the live word list; ``allow`` entries are allow phrases."""
+
+    __tablename__ = "word_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(64), unique=True)
+    # block | review | mask | allow
+    action: Mapped[str] = mapped_column(String(8), default="review")
+    category: Mapped[str] = mapped_column(String(8), default="其他")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Every change moves it: the screen reloads its word list when it does.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class QueueItem(db.Model):
+    """Something a moderator must decide on: a pending post, comment or member."""
+
+    __tablename__ = "queue_items"
+    __table_args__ = (
+        Index("ix_queue_items_state_severity", "state", "severity", "created_at"),
+        Index("ix_queue_items_target", "target_kind", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # post | comment | member
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # open | approved | rejected
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    severity: Mapped[int] = mapped_column(Integer, default=0)
+    # [{"kind", "category", "action", "message", "term"?}, ...]
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # The text as it was flagged, per field, and the matched spans per field.
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    spans: Mapped[dict] = mapped_column(JSON, default=dict)
+    # screen | report | wechat
+    source: Mapped[str] = mapped_column(String(16), default="screen")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Optimistic lock: a decision names the version it saw.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="raise")
+
+
+class Report(db.Model):
+    """A member's report (举报) of a post: one per member per post."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("post_id", "reporter_id", name="uq_reports_post_reporter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    reporter: Mapped[User] = relationship(lazy="raise")
+
+
+class AuditLog(db.Model):
+    """An append-only record of every moderator action: who, what, when, why, on what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_actor", "actor_id", "id"),
+        Index("ix_audit_log_action", "action", "id"),
+        Index("ix_audit_log_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: the system or a command-line operator.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    target_kind: Mapped[str] = mapped_column(String(16), default="")
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship(lazy="raise")

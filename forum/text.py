@@ -4,7 +4,9 @@ Posts and comments are stored raw (what the member typed) and rendered once to
 HTML when written: line breaks, clickable links and ``#话题#`` links.  Every
 piece of user HTML, at write time and again at display time, goes through
 :func:`clean`, a strict nh3 (Ammonia) allowlist; :func:`user_html` is the one
-function that turns it into ``Markup`` for templates.
+function that turns it into ``Markup`` for templates.  The one other path is
+:func:`highlight`, which shows raw text the screen flagged: it writes no HTML
+of the member's, only escaped text and its own ``<mark>`` tags.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from urllib.parse import quote
 
 import nh3
 from markupsafe import Markup, escape
+
+from moderation import highlight as highlight_segments
 
 ALLOWED_TAGS = {"a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
@@ -104,3 +108,14 @@ def normalize_newlines(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # At most one blank line in a row: a wall of empty lines is noise on a phone.
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def highlight(value: str | None, spans) -> Markup:
+    """Member text as plain text with ``<mark>`` around ``spans`` (the words a
+    screen flagged).  Every segment is escaped, so the only markup in the result
+    is the marks this function writes; line breaks become ``<br>``."""
+    out: list[str] = []
+    for segment, marked in highlight_segments(value or "", [tuple(s) for s in spans or ()]):
+        piece = str(escape(segment)).replace("\n", "<br>")
+        out.append(f"<mark>{piece}</mark>" if marked else piece)
+    return Markup("".join(out))

@@ -52,7 +52,7 @@ def _login_first():
     else:
         back = safe_next(request.form.get("next"), _referrer_path())
     location = url_for("auth.login", next=back)
-    return redirect_to(location, reload=True) if is_htmx() else redirect(location)
+    return redirect_to(location) if is_htmx() else redirect(location)
 
 
 def _referrer_path() -> str:
@@ -60,6 +60,13 @@ def _referrer_path() -> str:
     if parts.netloc != request.host:
         return "/"
     return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def new_member() -> bool:
+    """Whether the member joined less than a day ago (stricter rate limits apply)."""
+    if not current_user.is_authenticated or current_user.created_at is None:
+        return False
+    return utcnow() - current_user.created_at < timedelta(days=1)
 
 
 def member_key() -> str:

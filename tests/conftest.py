@@ -71,6 +71,12 @@ class Factory:
         self.app = app
         self.n = 0
 
+    @staticmethod
+    def _fresh(row):
+        # Re-read by id: merging a detached copy would write its stale counters
+        # (a circle's member_count, post_count) back over the current ones.
+        return _db.session.get(type(row), row.id)
+
     def member(self, username: str | None = None, role: str = "user", nickname: str = ""):
         self.n += 1
         username = username or f"member{self.n}"
@@ -82,18 +88,18 @@ class Factory:
     def circle(self, owner, slug: str | None = None, name: str | None = None):
         self.n += 1
         with self.app.app_context():
-            owner = _db.session.merge(owner)
+            owner = self._fresh(owner)
             circle = circles.create(owner, name or f"圈子{self.n}", slug or f"circle-{self.n}")
             _db.session.expunge(circle)
             return circle
 
     def join(self, user, circle) -> None:
         with self.app.app_context():
-            circles.join(_db.session.merge(user), _db.session.merge(circle))
+            circles.join(self._fresh(user), self._fresh(circle))
 
     def post(self, author, circle, body: str = "今天天气不错 #日常#", title: str = ""):
         with self.app.app_context():
-            post = posts.create(_db.session.merge(author), _db.session.merge(circle), title, body)
+            post = posts.create(self._fresh(author), self._fresh(circle), title, body)
             _db.session.expunge(post)
             return post
 
@@ -123,3 +129,77 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "page carries no CSRF token"
     return match.group(1)
+
+
+# -- helpers for the core community suite ------------------------------------------
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Cheap password hashes (pbkdf2, 1,000 rounds), so a test can make twenty
+    members in milliseconds; logging in still checks the real hash."""
+    from werkzeug.security import generate_password_hash
+
+    def cheap(password: str) -> str:
+        return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+    monkeypatch.setattr(accounts, "generate_password_hash", cheap)
+
+
+@pytest.fixture
+def login_client(app):
+    """A new test client logged in as ``user`` through the login form."""
+
+    def login(user, password: str = "password123"):
+        client = app.test_client()
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 303, response.text
+        return client
+
+    return login
+
+
+def post_ids(html: str) -> list[int]:
+    """The ids of the post cards on a page or fragment, top to bottom."""
+    return [int(n) for n in re.findall(r'<article class="card post-card" id="post-(\d+)"', html)]
+
+
+def load_more_url(html: str) -> str | None:
+    """Where the feed's 加载更多 link leads, or None on the last page."""
+    match = re.search(r'<a class="load-more" href="([^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+class Rows:
+    """Reads and writes the database outside any request: each call runs in its
+    own app context, so no session or ``g`` (the logged-in member) is shared
+    with the requests under test, as it would be inside the ``db`` fixture."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def all(self, statement) -> list:
+        with self.app.app_context():
+            return list(_db.session.scalars(statement))
+
+    def one(self, statement):
+        with self.app.app_context():
+            return _db.session.scalars(statement).one()
+
+    def scalar(self, statement):
+        with self.app.app_context():
+            return _db.session.scalar(statement)
+
+    def get(self, model, ident):
+        with self.app.app_context():
+            return _db.session.get(model, ident)
+
+    def execute(self, statement) -> None:
+        with self.app.app_context():
+            _db.session.execute(statement)
+            _db.session.commit()
+
+
+@pytest.fixture
+def rows(app) -> Rows:
+    return Rows(app)

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import FIRST_MEMBER_NO, ROLES, User
-from . import Invalid, screening
+from . import Invalid, screening, standing
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{3,20}$")
 MIN_PASSWORD = 8
@@ -24,6 +24,11 @@ def next_member_no() -> int:
 def add_member(**fields) -> User:
     """Insert a member with the next member number (学号), retrying if another
     transaction took the same number first.  Does not commit the outer work."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Concurrent sign-ups would all read the same maximum and collide more
+        # often than any retry budget allows; a transaction-scoped lock makes them
+        # take turns (SQLite already serialises writers).
+        db.session.execute(select(func.pg_advisory_xact_lock(FIRST_MEMBER_NO)))
     for _ in range(5):
         user = User(member_no=next_member_no(), **fields)
         try:
@@ -63,6 +68,7 @@ def register(username: str, password: str, nickname: str = "", role: str = "user
         errors["username"] = "这个用户名已被占用"
     if errors:
         raise Invalid(errors)
+    nickname = screening.screen(None, "profile", {"nickname": nickname}).fields["nickname"]
     user = add_member(
         username=username,
         password_hash=generate_password_hash(password),
@@ -101,6 +107,7 @@ def update_profile(user: User, nickname: str, bio: str) -> User:
         errors["bio"] = "简介最多 200 个字"
     if errors:
         raise Invalid(errors)
+    standing.ensure_can_write(user)
     decision = screening.screen(user, "profile", {"nickname": nickname, "bio": bio})
     user.nickname, user.bio = decision.fields["nickname"], decision.fields["bio"]
     db.session.commit()

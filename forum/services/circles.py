@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Circle, Membership, User, utcnow
-from . import Forbidden, Invalid, NotFound, indexing, screening
+from . import Forbidden, Invalid, NotFound, indexing, screening, standing
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = {"new", "edit", "admin", "api", "static", "mod", "brand", "ops"}
@@ -73,6 +74,7 @@ def validate(name: str, slug: str, description: str) -> dict[str, str]:
 
 def create(owner: User, name: str, slug: str, description: str = "") -> Circle:
     """Create a circle; its owner becomes its first member."""
+    standing.ensure_can_write(owner)
     name, slug, description = name.strip(), slug.strip().lower(), description.strip()
     errors = validate(name, slug, description)
     if not errors:
@@ -102,15 +104,16 @@ def create(owner: User, name: str, slug: str, description: str = "") -> Circle:
 
 def join(user: User, circle: Circle) -> bool:
     """Join ``circle``; returns False if already a member (nothing changes)."""
+    standing.ensure_can_write(user)
+    # ON CONFLICT, not "insert where not exists": two clicks racing on
+    # PostgreSQL would both see no row and the second would fail on the key.
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     result = db.session.execute(
-        insert(Membership).from_select(
-            ["circle_id", "user_id", "joined_at"],
-            select(db.literal(circle.id), db.literal(user.id), db.literal(utcnow())).where(
-                ~select(Membership.user_id)
-                .where(Membership.circle_id == circle.id, Membership.user_id == user.id)
-                .exists()
-            ),
-        )
+        module.insert(Membership)
+        .values(circle_id=circle.id, user_id=user.id, joined_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["circle_id", "user_id"])
+        # An INSERT's rowcount is only kept when asked for (psycopg gives -1 otherwise).
+        .execution_options(preserve_rowcount=True)
     )
     joined = result.rowcount == 1
     if joined:
@@ -149,7 +152,9 @@ def update_announcement(user: User, circle: Circle, announcement: str) -> Circle
     announcement = announcement.strip()
     if len(announcement) > 1000:
         raise Invalid({"announcement": "公告最多 1000 个字"})
-    circle.announcement = announcement
+    standing.ensure_can_write(user)
+    decision = screening.screen(user, "circle", {"announcement": announcement}, circle_id=circle.id)
+    circle.announcement = decision.fields["announcement"]
     db.session.commit()
     return circle
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, contains_eager
 from .. import text
 from ..extensions import db
 from ..models import Circle, Comment, Post, User, utcnow
-from . import Forbidden, Invalid, NotFound, screening
+from . import Forbidden, Invalid, NotFound, screening, standing
 from . import posts as post_service
 
 BODY_MAX = 1000
@@ -25,6 +25,7 @@ class Thread:
 
 
 def create(author: User, post: Post, body: str, parent_id: int | None = None) -> Comment:
+    standing.ensure_can_speak(author)
     body = text.normalize_newlines(body)
     if not post.is_visible:
         raise Forbidden("这篇帖子暂时不能评论")
@@ -32,7 +33,7 @@ def create(author: User, post: Post, body: str, parent_id: int | None = None) ->
         raise Invalid({"body": "评论不能为空"})
     if len(body) > BODY_MAX:
         raise Invalid({"body": f"评论最多 {BODY_MAX} 个字"})
-    decision = screening.screen(author, "comment", {"body": body})
+    decision = screening.screen(author, "comment", {"body": body}, circle_id=post.circle_id)
     body = decision.fields["body"]
     parent, reply_to_id = None, None
     if parent_id:

@@ -104,7 +104,8 @@ def topic(topic_id: int, sort, cursor, limit, viewer) -> Page:
 
 
 def profile(author: User, sort, cursor, limit, viewer) -> Page:
-    """A member's posts; the member also sees their own posts awaiting review."""
+    """A member's posts; the member also sees their own posts awaiting review
+    and the ones a moderator rejected (with the reason)."""
     query = (
         select(Post)
         .join(Post.author)
@@ -114,7 +115,7 @@ def profile(author: User, sort, cursor, limit, viewer) -> Page:
     )
     own = viewer is not None and viewer.is_authenticated and viewer.id == author.id
     query = (
-        query.where(Post.status.in_(("published", "pending")))
+        query.where(Post.status.in_(("published", "pending", "rejected")))
         if own
         else query.where(Post.status == "published")
     )

@@ -265,10 +265,7 @@ class Importer:
     def flush_posts(self) -> None:
         if not self.posts:
             return
-        ids = db.session.scalars(
-            insert(Post).returning(Post.id, sort_by_parameter_order=True),
-            [row for _, row, _ in self.posts],
-        ).all()
+        ids = _insert_returning_ids(Post, [row for _, row, _ in self.posts])
         names = {name for _, _, topic_names in self.posts for name in topic_names}
         topic_ids = self._topic_ids(names)
         links = []
@@ -301,10 +298,7 @@ class Importer:
                 row["parent_id"], row["reply_to_id"] = self.comment_threads[parent]
             else:
                 row["reply_to_id"] = None
-        ids = db.session.scalars(
-            insert(Comment).returning(Comment.id, sort_by_parameter_order=True),
-            [row for _, row, _ in self.comments],
-        ).all()
+        ids = _insert_returning_ids(Comment, [row for _, row, _ in self.comments])
         for comment_id, (ref, row, _) in zip(ids, self.comments, strict=True):
             thread = row["parent_id"] or comment_id
             self.comment_threads[comment_id] = (thread, row["author_id"])
@@ -326,6 +320,25 @@ class Importer:
         db.session.commit()
         self.journal.clear()
         self._reset_batch()
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` and return their new ids, in the order of ``rows``.
+
+    SQLite cannot promise the order of a multi-row ``INSERT … RETURNING``, so
+    there SQLAlchemy would send one statement per row.  Instead the ids are
+    given explicitly, max(id)+1 onwards, and the rows go out as one
+    executemany.  They cannot be mismatched: if another writer took one first,
+    the insert fails with an IntegrityError and the batch is redone line by
+    line like any refused batch.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        returning = insert(model).returning(model.id, sort_by_parameter_order=True)
+        return list(db.session.scalars(returning, rows))
+    start = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+    ids = list(range(start, start + len(rows)))
+    db.session.execute(insert(model), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
 
 
 def _insert_ignore(model):

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import Like, Post, User
 from . import posts as post_service
+from . import standing
 
 
 def _insert_ignore(user_id: int, post_id: int):
@@ -17,6 +18,8 @@ def _insert_ignore(user_id: int, post_id: int):
         module.insert(Like)
         .values(user_id=user_id, post_id=post_id)
         .on_conflict_do_nothing(index_elements=["user_id", "post_id"])
+        # An INSERT's rowcount is only kept when asked for (psycopg gives -1 otherwise).
+        .execution_options(preserve_rowcount=True)
     )
 
 
@@ -27,6 +30,7 @@ def set_like(user: User, post: Post, liked: bool) -> tuple[bool, int]:
     concurrent requests never miscount, because only the request whose insert
     or delete touched a row moves the counter.
     """
+    standing.ensure_can_write(user)
     if liked:
         changed = db.session.execute(_insert_ignore(user.id, post.id)).rowcount == 1
         delta = 1

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
 from ..htmx import redirect_to, render
-from ..services import Invalid, accounts
+from ..services import Invalid, accounts, standing
 from ..web import safe_next
 
 bp = Blueprint("auth", __name__)
+
+
+def login_limit() -> str:
+    return current_app.config.get("RATE_LIMIT_LOGIN", "10 per minute;50 per hour")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -18,7 +22,7 @@ bp = Blueprint("auth", __name__)
 def register():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
-        return redirect_to(next_url, reload=True)
+        return redirect_to(next_url)
     form, errors = {"username": "", "nickname": ""}, {}
     if request.method == "POST":
         form = {k: request.form.get(k, "") for k in ("username", "nickname")}
@@ -30,7 +34,7 @@ def register():
             errors = exc.errors
         else:
             login_user(user, remember=True)
-            return redirect_to(next_url, reload=True)
+            return redirect_to(next_url)
     return render(
         "auth/register.html",
         "form",
@@ -42,20 +46,22 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
-        return redirect_to(next_url, reload=True)
+        return redirect_to(next_url)
     form, errors = {"username": ""}, {}
     if request.method == "POST":
         form = {"username": request.form.get("username", "")}
         user = accounts.authenticate(form["username"], request.form.get("password", ""))
         if user is None:
             errors = {"password": "用户名或密码不对"}
+        elif user.is_banned:  # login_user would refuse it too: say why
+            errors = {"username": standing.ban_message(user)}
         else:
             login_user(user, remember=bool(request.form.get("remember")))
-            return redirect_to(next_url, reload=True)
+            return redirect_to(next_url)
     return render(
         "auth/login.html",
         "form",
@@ -69,4 +75,4 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
-    return redirect_to("/", reload=True)
+    return redirect_to("/")

@@ -10,13 +10,15 @@ from ..htmx import is_htmx, redirect_to, render, target
 from ..services import Forbidden, Invalid, NotFound, feeds
 from ..services import circles as circle_service
 from ..services import posts as post_service
-from ..web import member_key, safe_next
+from ..web import member_key, new_member, safe_next
 from .main import feed_args
 
 bp = Blueprint("circles", __name__)
 
 
 def write_limit() -> str:
+    if new_member():
+        return current_app.config.get("RATE_LIMIT_POST_NEW_MEMBER", "2 per minute;10 per day")
     return current_app.config.get("RATE_LIMIT_POST", "6 per minute;100 per day")
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user, login_required
 
+from ..errors import error_response
 from ..extensions import limiter
 from ..htmx import is_htmx, redirect_to, render
-from ..services import Forbidden, Invalid, NotFound
+from ..services import Forbidden, Invalid, NotFound, deletions
 from ..services import comments as comment_service
 from ..services import likes as like_service
 from ..services import posts as post_service
-from ..web import member_key, safe_next
+from ..web import member_key, new_member, safe_next
 
 bp = Blueprint("posts", __name__)
 
 
 def comment_limit() -> str:
+    if new_member():
+        return current_app.config.get("RATE_LIMIT_COMMENT_NEW_MEMBER", "4 per minute;40 per day")
     return current_app.config.get("RATE_LIMIT_COMMENT", "12 per minute;300 per day")
 
 
@@ -31,12 +34,21 @@ def load(post_id: int):
         abort(404)
 
 
+def moderates(circle) -> bool:
+    """Moderators anywhere, a circle's owner in their circle (no query: the
+    circle came with the post)."""
+    return current_user.is_authenticated and (
+        current_user.is_staff or circle.owner_id == current_user.id
+    )
+
+
 def page_context(post, form=None, errors=None, reply_to=None) -> dict:
     return {
         "post": post,
         "threads": comment_service.threads(post, current_user),
         "liked": like_service.has_liked(current_user, post.id),
         "can_edit": post_service.can_edit(post, current_user),
+        "can_moderate": moderates(post.circle),
         "form": form or {},
         "errors": errors or {},
         "reply_to": reply_to,
@@ -75,9 +87,14 @@ def delete(post_id: int):
     post = load(post_id)
     slug = post.circle.slug
     try:
-        post_service.delete(current_user, post)
+        if post_service.can_edit(post, current_user) or not moderates(post.circle):
+            post_service.delete(current_user, post)
+        else:  # a moderator or the circle's owner, with a reason
+            deletions.delete_post(current_user, post, request.form.get("reason", ""))
     except Forbidden as exc:
         abort(403, exc.message)
+    except Invalid as exc:
+        return error_response(400, "；".join(exc.errors.values()))
     return redirect_to(f"/c/{slug}")
 
 
@@ -109,6 +126,13 @@ def comment(post_id: int):
         abort(403, exc.message)
     except Invalid as exc:
         context = page_context(post, form, exc.errors, reply_to=parent_id)
+        # A reply to a comment that is gone has no form to come back in: the
+        # message and the member's text go to the main comment form instead.
+        shown = {
+            c.id for t in context["threads"] for c in (t.comment, *t.replies) if not c.deleted_at
+        }
+        if parent_id not in shown:
+            context["reply_to"] = None
         return render("post.html", "comments", status=422, **context)
     if is_htmx():
         post = load(post_id)
@@ -121,11 +145,19 @@ def comment(post_id: int):
 def delete_comment(comment_id: int):
     try:
         comment = comment_service.get(comment_id)
-        post = comment_service.delete(current_user, comment)
+        if comment.author_id == current_user.id or not deletions.can_moderate_comments(
+            current_user
+        ):
+            post = comment_service.delete(current_user, comment)
+        else:  # a moderator or the circle's owner, with a reason
+            reason = request.form.get("reason", "")
+            post = deletions.delete_comment(current_user, comment, reason)
     except NotFound:
         abort(404)
     except Forbidden as exc:
         abort(403, exc.message)
+    except Invalid as exc:
+        return error_response(400, "；".join(exc.errors.values()))
     if is_htmx():
         post = load(post.id)
         return render("post.html", "comments", **page_context(post))

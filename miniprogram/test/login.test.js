@@ -54,6 +54,24 @@ test('index passes next through, encoded', async () => {
   });
 });
 
+test('index asks the site to bind WeChat when opened with bind=1', async () => {
+  const wx = createWx();
+  const app = createApp({ scene: 1001 });
+  const page = loadPage('pages/index/index.js', { wx, app });
+
+  await page.onLoad({ bind: '1', next: '/settings/profile' });
+
+  const { pathname, params } = srcParams(app.globalData.webviewSrc);
+  assert.equal(pathname, '/auth/ticket');
+  assert.deepEqual(params, {
+    t: 'ticket-1',
+    next: '/settings/profile',
+    scene: '1001',
+    from: '',
+    bind: '1',
+  });
+});
+
 test('index ignores a next that leaves the site', async () => {
   const wx = createWx();
   const app = createApp();

@@ -44,7 +44,7 @@ function requestTicket(wx, base, code) {
 }
 
 // Logs in and returns the web-view src that opens the site at `next`.
-async function loginForSrc(wx, app, base, next) {
+async function loginForSrc(wx, app, base, next, { bind = false } = {}) {
   const code = await wxLogin(wx);
   const ticket = await requestTicket(wx, base, code);
   const globalData = (app && app.globalData) || {};
@@ -53,14 +53,15 @@ async function loginForSrc(wx, app, base, next) {
     next: safeSitePath(next) || '/',
     scene: globalData.scene,
     from: globalData.from,
+    bind,
   });
 }
 
 // Logs in, then replaces the current page with the web-view page showing `next`.
 // The src is handed over in globalData rather than in the page URL, so it is neither
 // encoded twice nor visible in the page stack.
-async function enterSite(wx, app, base, next) {
-  const src = await loginForSrc(wx, app, base, next);
+async function enterSite(wx, app, base, next, options) {
+  const src = await loginForSrc(wx, app, base, next, options);
   app.globalData.webviewSrc = src;
   wx.redirectTo({ url: WEBVIEW_PAGE });
   return src;

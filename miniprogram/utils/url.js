@@ -47,17 +47,17 @@ function buildQuery(params) {
 
 // The web-view entry URL: GET /auth/ticket trades the one-time ticket for a session and
 // redirects to `next` (the server accepts same-site paths only, and so do we).
-function buildWebviewSrc(base, { ticket, next, scene, from }) {
-  return (
-    base +
-    '/auth/ticket?' +
-    buildQuery({
-      t: ticket,
-      next: safeSitePath(next) || '/',
-      scene: scene == null ? '' : scene,
-      from: from || '',
-    })
-  );
+// `bind` (from the site's 绑定微信 button) asks the site to bind this WeChat to the
+// account already logged in there, instead of logging in.
+function buildWebviewSrc(base, { ticket, next, scene, from, bind }) {
+  const params = {
+    t: ticket,
+    next: safeSitePath(next) || '/',
+    scene: scene == null ? '' : scene,
+    from: from || '',
+  };
+  if (bind) params.bind = '1';
+  return base + '/auth/ticket?' + buildQuery(params);
 }
 
 // The site path of a URL shown in the web-view (onShareAppMessage's webViewUrl), or
