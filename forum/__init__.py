@@ -60,4 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(reports.bp)
     app.register_blueprint(mod.bp)
+    from .views import brand, goods
+
+    app.register_blueprint(goods.bp)
+    app.register_blueprint(brand.bp)
+    from . import search_index
+    from .views import search_ui
+
+    search_index.init_app(app)
+    app.register_blueprint(search_ui.bp)
     return app

@@ -14,6 +14,7 @@ from .models import ROLES
 def init_app(app: Flask) -> None:
     app.cli.add_command(forum)
     app.cli.add_command(mod)
+    app.cli.add_command(search)
 
 
 @click.group(cls=AppGroup)
@@ -65,6 +66,32 @@ def import_(path: str, batch_size: int) -> None:
         click.echo(f"{len(report.errors)} line(s) skipped", err=True)
 
 
+@forum.command("create-brand")
+@click.argument("name")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False), help="A logo image file.")
+@click.option("--account", "accounts", multiple=True, help="Username to attach (repeatable).")
+def create_brand(name: str, logo: str | None, accounts: tuple[str, ...]) -> None:
+    """Create a brand and attach brand accounts: create-brand 元气森林 --account yuanqi."""
+    from werkzeug.datastructures import FileStorage
+
+    from .services import Invalid, brands
+
+    try:
+        if logo:
+            with open(logo, "rb") as fh:
+                upload = FileStorage(stream=fh, filename=click.format_filename(logo))
+                brand = brands.create(None, name, upload)
+        else:
+            brand = brands.create(None, name)
+        for username in accounts:
+            brands.attach_account(None, brand, username)
+    except Invalid as exc:
+        raise click.ClickException("; ".join(exc.errors.values())) from exc
+    click.echo(
+        f"created brand {brand.name} (id {brand.id}), accounts: {', '.join(accounts) or '-'}"
+    )
+
+
 @click.group(cls=AppGroup)
 def mod() -> None:
     """Moderation: the word list."""
@@ -98,3 +125,77 @@ def import_words(path: str, action: str, category: str) -> None:
     click.echo(report.summary())
     if report.errors:
         click.echo(f"{len(report.errors)} line(s) skipped", err=True)
+
+
+@click.group(cls=AppGroup)
+def search() -> None:
+    """The search index: rebuild it, apply waiting changes, show its state."""
+
+
+@search.command("rebuild")
+def search_rebuild() -> None:
+    """Recreate the index from the database (the old one serves until it is done)."""
+    from search import IndexBusy
+
+    from .services import indexing
+
+    total = indexing.rebuild_size()
+    done = 0
+    with click.progressbar(length=total, label="重建索引") as bar:
+
+        def progress(count: int) -> None:
+            nonlocal done
+            bar.update(max(0, count - done))
+            done = max(done, count)
+
+        try:
+            count = indexing.rebuild(progress)
+        except IndexBusy as exc:
+            raise click.ClickException(f"索引正忙（另一个重建或写入正在进行）：{exc}") from exc
+    click.echo(f"rebuilt: {count} documents indexed")
+
+
+@search.command("sync")
+def search_sync() -> None:
+    """Apply the changes waiting in the search outbox."""
+    from .services import indexing
+
+    applied = indexing.sync()
+    click.echo(
+        f"applied {applied.rows} outbox rows "
+        f"({applied.indexed} documents indexed, {applied.deleted} removed)"
+    )
+    if applied.busy:
+        raise click.ClickException(
+            f"the index is busy, rows wait for the next sync: {applied.error}"
+        )
+
+
+@search.command("status")
+def search_status() -> None:
+    """Documents indexed, the outbox backlog and the last sync."""
+    from .services import indexing
+
+    state = indexing.status()
+    index = state.index
+
+    def when(moment) -> str:
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
+
+    click.echo(f"index: {'ok' if index.ok else 'ERROR ' + (index.error or '')} ({index.location})")
+    click.echo(f"documents indexed: {index.doc_count}")
+    click.echo(f"generation: {index.generation or '-'}; segments: {index.segments}")
+    click.echo(f"rebuilding: {'yes' if index.rebuilding else 'no'}")
+    click.echo(f"user dictionary words: {index.user_words}")
+    click.echo(
+        f"outbox backlog: {state.backlog}"
+        + (
+            f" (oldest {when(state.oldest_waiting)}, attempts up to {state.max_attempts})"
+            if state.backlog
+            else ""
+        )
+    )
+    click.echo(f"last sync: {when(state.last_sync_at)}")
+    click.echo(f"last rebuild: {when(state.last_rebuild_at)}")
+    if state.last_error:
+        click.echo(f"last error: {state.last_error} ({when(state.last_error_at)})")

@@ -58,8 +58,22 @@ def load(instance: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # preserve_rowcount: "INSERT … ON CONFLICT DO NOTHING" reports whether it
+        # inserted on every driver (psycopg otherwise answers -1).
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "execution_options": {"preserve_rowcount": True},
+        },
         "SEARCH_DIR": env.get(PREFIX + "SEARCH_DIR") or str(folder / "search"),
+        # Search: the operators' word file (brand names; re-read when it changes),
+        # how long a write waits for the index lock before its outbox rows wait
+        # instead, how soon other workers see a commit, and the search log's batches.
+        "SEARCH_USER_DICT": env.get(PREFIX + "SEARCH_USER_DICT")
+        or str(folder / "search_words.txt"),
+        "SEARCH_LOCK_TIMEOUT": float(env.get(PREFIX + "SEARCH_LOCK_TIMEOUT", "1")),
+        "SEARCH_REFRESH_INTERVAL": float(env.get(PREFIX + "SEARCH_REFRESH_INTERVAL", "0.5")),
+        "SEARCH_LOG_FLUSH_EVERY": int(env.get(PREFIX + "SEARCH_LOG_FLUSH_EVERY", "50")),
+        "SEARCH_LOG_FLUSH_SECONDS": float(env.get(PREFIX + "SEARCH_LOG_FLUSH_SECONDS", "30")),
         "REDIS_URL": env.get(PREFIX + "REDIS_URL") or None,
         "RATELIMIT_ENABLED": _flag(env.get(PREFIX + "RATELIMIT_ENABLED"), True),
         "WECHAT_APPID": env.get(PREFIX + "WECHAT_APPID", ""),
@@ -74,6 +88,14 @@ def load(instance: str) -> dict:
             PREFIX + "WECHAT_JSSDK_URL", "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
         ),
         "FEED_PAGE_SIZE": int(env.get(PREFIX + "FEED_PAGE_SIZE", "20")),
+        # Good-stuff sharing: uploads live under UPLOAD_DIR (LocalStorage); a
+        # brand may have BRAND_PIN_QUOTA pins at a time; post views are added to
+        # the database in batches (every VIEW_FLUSH_SECONDS or VIEW_FLUSH_EVERY).
+        "UPLOAD_DIR": env.get(PREFIX + "UPLOAD_DIR") or str(folder / "uploads"),
+        "IMAGE_MAX_BYTES": int(env.get(PREFIX + "IMAGE_MAX_BYTES", str(10 * 1024 * 1024))),
+        "BRAND_PIN_QUOTA": int(env.get(PREFIX + "BRAND_PIN_QUOTA", "1")),
+        "VIEW_FLUSH_SECONDS": float(env.get(PREFIX + "VIEW_FLUSH_SECONDS", "10")),
+        "VIEW_FLUSH_EVERY": int(env.get(PREFIX + "VIEW_FLUSH_EVERY", "200")),
         # Moderation: link domains that are not "foreign" (the site's own host is
         # always allowed), reports that hide a post, how often the word list is
         # re-checked, and the signals on live behaviour (unset: on when rate

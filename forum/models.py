@@ -9,11 +9,13 @@ the row they count.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -128,6 +130,7 @@ class Post(db.Model):
         Index("ix_posts_circle_new", "circle_id", "created_at", "id"),
         Index("ix_posts_circle_hot", "circle_id", "hot_score", "id"),
         Index("ix_posts_author_new", "author_id", "created_at", "id"),
+        Index("ix_posts_goods_new", "is_goods", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,6 +151,12 @@ class Post(db.Model):
     delete_reason: Mapped[str] = mapped_column(String(200), default="")
     # Why a moderator rejected it: shown to its author.
     moderation_note: Mapped[str] = mapped_column(String(200), default="")
+    # 好物分享: the post shares products (PostProduct rows); images are PostImage
+    # rows.  Both flags let a feed page skip the look-ups when nothing is there.
+    is_goods: Mapped[bool] = mapped_column(Boolean, default=False)
+    image_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Added in batches by forum.services.view_counts, never on the request path.
+    view_count: Mapped[int] = mapped_column(Integer, default=0)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="raise")
     circle: Mapped[Circle] = relationship(lazy="raise")
@@ -314,3 +323,194 @@ class AuditLog(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(lazy="raise")
+
+
+# -- brands and good-stuff sharing (好物分享) ----------------------------------------
+
+
+class Brand(db.Model):
+    """A brand: its accounts manage products and pin topics to the home page."""
+
+    __tablename__ = "brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    # A name in forum.services.storage (content-hashed); None: no logo.
+    logo_path: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Moved by every pin: concurrent pins of one brand take turns on this row.
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class BrandAccount(db.Model):
+    """A member account (role ``brand``) acting for a brand; one brand per account."""
+
+    __tablename__ = "brand_accounts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class Product(db.Model):
+    """An item of a brand's catalogue.  Removal is soft: posts keep a 已下架 card."""
+
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_brand", "brand_id", "removed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    # Yuan × 100: money is never a float.
+    price_fen: Mapped[int] = mapped_column(Integer)
+    image_path: Mapped[str | None] = mapped_column(String(200))
+    # Where 去看看 leads: a web page (http/https) and/or a page of the shop's
+    # mini-program (app id + page path), opened from the host's jump page.
+    web_url: Mapped[str | None] = mapped_column(String(500))
+    mp_appid: Mapped[str | None] = mapped_column(String(18))
+    mp_path: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    brand: Mapped[Brand] = relationship(lazy="raise")
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def price_text(self) -> str:
+        return f"{self.price_fen // 100}.{self.price_fen % 100:02d}"
+
+
+class PostProduct(db.Model):
+    """A product shared in a post (up to three per post, in the member's order)."""
+
+    __tablename__ = "post_products"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PostImage(db.Model):
+    """An image of a post (up to nine), re-encoded and stored by name."""
+
+    __tablename__ = "post_images"
+    __table_args__ = (UniqueConstraint("post_id", "position", name="uq_post_images_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(200))
+    thumb_path: Mapped[str] = mapped_column(String(200))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+
+
+class ProductClick(db.Model):
+    """A tap on a product card: who (a member, or an anonymous reader's key), from
+    which post, through which source.  One reader's taps within a minute are one."""
+
+    __tablename__ = "product_clicks"
+    __table_args__ = (
+        Index("ix_product_clicks_reader", "product_id", "reader_key", "created_at"),
+        Index("ix_product_clicks_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # "u:<member id>" or "a:<anonymous cookie id>"
+    reader_key: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64), default="web")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PostViewDay(db.Model):
+    """Views of a post per day (China time), for a brand's figures over a date range."""
+
+    __tablename__ = "post_view_days"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicPin(db.Model):
+    """A brand's topic on the home page for a time window, labelled 品牌 or 推广.
+
+    Active while ``starts_at <= now < ends_at`` and not removed: expired pins
+    drop out by the query alone."""
+
+    __tablename__ = "topic_pins"
+    __table_args__ = (Index("ix_topic_pins_window", "ends_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"), index=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    label: Mapped[str] = mapped_column(String(8))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    topic: Mapped[Topic] = relationship(lazy="raise")
+    brand: Mapped[Brand] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id], lazy="raise")
+
+
+# -- search ------------------------------------------------------------------------
+
+
+class SearchOutbox(db.Model):
+    """A change the search index has yet to receive, written in the transaction
+    that made it (forum.services.indexing); applied and removed after commit,
+    or by ``flask search sync`` when the index was busy or broken."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # post | circle
+    doc_kind: Mapped[str] = mapped_column(String(16))
+    doc_id: Mapped[int] = mapped_column(Integer)
+    # upsert | delete: a hint; the document is built from the database when applied.
+    op: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class SearchLog(db.Model):
+    """One search, anonymised: the query and how many results it had; no member,
+    no address, only a salted hash of the session for distinct counts."""
+
+    __tablename__ = "search_log"
+    __table_args__ = (Index("ix_search_log_query", "query", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(100))
+    result_count: Mapped[int] = mapped_column(Integer, default=0)
+    circle_slug: Mapped[str] = mapped_column(String(40), default="")
+    visitor_hash: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class SearchState(db.Model):
+    """The index's bookkeeping, one row (id 1): when it last took outbox rows or
+    was rebuilt, and the last error it met."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_rebuild_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)

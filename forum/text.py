@@ -11,7 +11,9 @@ of the member's, only escaped text and its own ``<mark>`` tags.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from urllib.parse import quote
 
 import nh3
@@ -23,10 +25,15 @@ ALLOWED_TAGS = {"a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
 ALLOWED_SCHEMES = {"http", "https"}
 
-# ``#话题#`` (Weibo style, half- or full-width marks): 1 to 20 characters of
-# letters, digits, CJK and a few joining symbols, with at least one word
-# character so ``#!!#`` is not a topic.
-TOPIC_RE = re.compile(r"[#＃]([\w\u00b7·\-+&.]{1,20})[#＃]")
+# ``#话题#`` (Weibo style, half- or full-width marks, mixed too): 1 to 20
+# characters of letters, digits, CJK and a few joining symbols, with at least
+# one letter or digit so ``#!!#`` is not a topic.  Marks pair left to right: a
+# run of marks opens (``##话题#`` is ``话题``), one mark closes, so ``#甲##乙#``
+# names both and ``#外#内#外#`` names ``外``; an unclosed ``#`` or a name with a
+# space or over 20 characters is plain text and never swallows a later topic.
+TOPIC_RE = re.compile(r"[#＃]+([\w\u00b7\-+&.]{1,20})[#＃]")
+TOPIC_MAX = 20
+_TOPIC_TRIM = "-+&.\u00b7_"
 URL_RE = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _TRAILING = ".,;:!?)]}'\""
 
@@ -43,17 +50,41 @@ def clean(html: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _clean_for_display(html: str) -> str:
+    # clean() is a pure function of its input, so remembering its result for
+    # the stored HTML of the posts on screen is as safe as calling it again.
+    return clean(html)
+
+
 def user_html(html: str | None) -> Markup:
     """The single way user-written HTML reaches a template (cleaned again)."""
-    return Markup(clean(html or ""))
+    return Markup(_clean_for_display(html or ""))
+
+
+def snippet_html(html: str | None) -> Markup:
+    """A search hit's highlighted title or snippet as ``Markup``.  The search
+    library escapes the member's text and adds only ``<mark>``; this cleans it
+    again with nh3, allowing ``mark`` and nothing else, before trusting it."""
+    return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}, strip_comments=True))
+
+
+def topic_name(raw: str) -> str | None:
+    """``raw`` as a topic name (full-width letters and digits folded to
+    half-width, joining symbols trimmed from the ends), or None if it is not one."""
+    name = unicodedata.normalize("NFKC", raw or "").strip().strip(_TOPIC_TRIM)
+    if not name or len(name) > TOPIC_MAX or TOPIC_RE.fullmatch(f"#{name}#") is None:
+        return None
+    return name if any(ch.isalnum() for ch in name) else None
 
 
 def topic_names(text: str) -> list[str]:
     """The distinct ``#话题#`` names in ``text``, in order of first appearance."""
     seen: dict[str, None] = {}
-    for match in TOPIC_RE.finditer(text):
-        name = match.group(1).strip("-+&.·")
-        if name and any(ch.isalnum() for ch in name):
+    # A ``#`` inside a link (``https://a.cn/#x#``) is the link's, as on the page.
+    for match in TOPIC_RE.finditer(URL_RE.sub(" ", text)):
+        name = topic_name(match.group(1))
+        if name:
             seen.setdefault(name, None)
     return list(seen)
 

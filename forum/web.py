@@ -115,7 +115,10 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=digest)
 
     app.add_template_global(asset, "asset")
+    # A global (not only a context variable) so imported macros see it too.
+    app.add_template_global(current_user, "current_user")
     app.add_template_filter(text.user_html, "user_html")
+    app.add_template_filter(text.snippet_html, "snippet_html")
     app.add_template_filter(timeago, "timeago")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(count, "count")

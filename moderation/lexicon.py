@@ -88,7 +88,10 @@ class _Matcher:
             self.simple.append(-1)
 
     def find(self, norm: Normalized) -> list[tuple[int, int, int]]:
-        """Accepted hits as ``(collapsed start, collapsed end, entry index)``."""
+        """Accepted hits as ``(collapsed start, -collapsed end, entry index)``.
+
+        The negated end makes plain tuple order leftmost, then longest.
+        """
         if self.automaton is None:
             return []
         found = self.automaton.find_matches_as_indexes(norm.collapsed, overlapping=True)
@@ -100,7 +103,7 @@ class _Matcher:
                 index = _accept(patterns[p], start, end, norm)
                 if index is None:
                     continue
-            hits.append((start, end, index))
+            hits.append((start, -end, index))
         return hits
 
 
@@ -174,34 +177,52 @@ class Lexicon:
     def find(self, text: str | Normalized) -> list[WordHit]:
         """Every word of this lexicon in ``text``, with spans of the original text."""
         norm = text if isinstance(text, Normalized) else normalize(text)
+        indexes, spans = self._hits(norm)
+        entries = self.entries
+        return [WordHit(entries[i], span) for i, span in zip(indexes, spans, strict=True)]
+
+    def find_by_entry(self, norm: Normalized) -> list[tuple[WordEntry, list[Span]]]:
+        """``find`` grouped by entry, in order of first appearance (what reasons need)."""
+        indexes, spans = self._hits(norm)
+        groups: dict[int, list[Span]] = {}
+        for index, span in zip(indexes, spans, strict=True):
+            group = groups.get(index)
+            if group is None:
+                groups[index] = [span]
+            else:
+                group.append(span)
+        entries = self.entries
+        return [(entries[index], group) for index, group in groups.items()]
+
+    def _hits(self, norm: Normalized) -> tuple[list[int], list[Span]]:
+        """Entry indexes and original spans of the hits, leftmost first."""
         found = self._words.find(norm)
         if not found:
-            return []
-        allowed = self._allow.find(norm)
+            return [], []
+        allowed = [(start, -negative_end) for start, negative_end, _ in self._allow.find(norm)]
         if allowed:
             found = [
-                hit for hit in found if not any(a <= hit[0] and hit[1] <= b for a, b, _ in allowed)
+                hit for hit in found if not any(a <= hit[0] and -hit[1] <= b for a, b in allowed)
             ]
-        found.sort(key=lambda hit: (hit[0], -hit[1]))
+        found.sort()
         # Leftmost-longest reporting: drop a hit that lies inside an earlier,
         # longer one unless it asks for something stricter.
         severities = self._severities
         # reach[s]: the furthest end of the hits kept so far with severity >= s
         reach = [0, 0, 0, 0]
-        kept: list[tuple[int, int, int]] = []
-        for start, end, index in found:
+        indexes: list[int] = []
+        spans: list[Span] = []
+        for start, negative_end, index in found:
+            end = -negative_end
             severity = severities[index]
             if end <= reach[severity]:
                 continue
             for s in range(1, severity + 1):
                 if reach[s] < end:
                     reach[s] = end
-            kept.append((start, end, index))
-        entries = self.entries
-        spans = norm.collapsed_spans_to_original([(start, end) for start, end, _ in kept])
-        return [
-            WordHit(entries[index], span) for (_, _, index), span in zip(kept, spans, strict=True)
-        ]
+            indexes.append(index)
+            spans.append((start, end))
+        return indexes, norm.collapsed_spans_to_original(spans)
 
 
 def compile_lexicon(

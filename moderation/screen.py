@@ -132,15 +132,7 @@ def screen(text: str, context: ScreenContext | None = None) -> Verdict:
     reasons: list[Reason] = []
 
     if ctx.lexicon is not None:
-        # Grouped by identity: hashing frozen dataclasses field by field is slow.
-        by_entry: dict[int, tuple[WordEntry, list[Span]]] = {}
-        for entry, span in ctx.lexicon.find(norm):
-            group = by_entry.get(id(entry))
-            if group is None:
-                by_entry[id(entry)] = (entry, [span])
-            else:
-                group[1].append(span)
-        reasons.extend(_word_reasons(by_entry.values()))
+        reasons.extend(_word_reasons(ctx.lexicon.find_by_entry(norm)))
 
     contacts = find_contacts(norm)
     for kind, spans in contacts.items():

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from forum import create_app
+from forum import create_app, search_index
 from forum.cache import clear as clear_cache
 from forum.extensions import db as _db
 from forum.services import accounts, circles, posts
@@ -45,6 +45,7 @@ def app(app_config):
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+    search_index.close(app)
     clear_cache()
 
 

@@ -149,3 +149,31 @@ def test_demo_members_can_log_in(runner, client):
     response = client.post("/login", data={"username": "xiaomei", "password": "weishequn2024"})
     assert response.status_code == 303
     assert "小美" in client.get("/").get_data(as_text=True)
+
+
+def test_imported_history_meets_the_word_list(runner, db, tmp_path):
+    words = tmp_path / "words.csv"
+    words.write_text("代购,block,广告\n傻瓜,mask,辱骂\n私聊,review,广告\n", encoding="utf-8")
+    assert runner.invoke(args=["mod", "import-words", str(words)]).exit_code == 0
+    rows = GOOD[:3] + [
+        {"type": "post", "ref": "p1", "circle": "c1", "author": "u2", "body": "专业代购，量大从优"},
+        {"type": "post", "ref": "p2", "circle": "c1", "author": "u2", "body": "有想法私聊我"},
+        {"type": "post", "ref": "p3", "circle": "c1", "author": "u2", "body": "你这个傻瓜"},
+        {"type": "comment", "post": "p3", "author": "u1", "body": "别骂人，私聊说"},
+    ]
+    result = runner.invoke(args=["forum", "import", write_jsonl(tmp_path / "w.jsonl", rows)])
+    assert result.exit_code == 0
+    assert "line 4: blocked by the word list" in result.output
+    posts = {p.body: p for p in db.session.scalars(select(Post))}
+    assert "专业代购，量大从优" not in posts
+    assert posts["有想法私聊我"].status == "pending"
+    assert "你这个**" in posts and posts["你这个**"].status == "published"
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.status == "pending"
+    # Pending history stays out of counts and waits in the moderators' queue.
+    assert db.session.scalar(select(Circle.post_count)) == 1
+    assert posts["你这个**"].comment_count == 0
+    from forum.models import QueueItem
+
+    queued = db.session.scalars(select(QueueItem.target_kind)).all()
+    assert sorted(queued) == ["comment", "post"]

@@ -76,7 +76,11 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an index already built")
     args = parser.parse_args()
 
-    import jieba  # picks the query words independently of our analyzer
+    try:
+        import jieba  # picks the query words independently of our analyzer
+    except ImportError:
+        print("skipped: needs jieba (pip install jieba) to pick query words")
+        return 0
 
     jieba.setLogLevel(logging.WARNING)
     titles = load_titles()

@@ -336,7 +336,6 @@ def main() -> None:
     args = parser.parse_args()
 
     sizes = {k: max(1, round(v * args.scale)) for k, v in FULL.items()}
-    sizes["circle"] = min(sizes["circle"], 200) if args.scale <= 1 else sizes["circle"]
     now = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
     plan = Plan(sizes, args.seed, now)

@@ -39,6 +39,15 @@ ACTIONS = {
     "word.update": "修改词语",
     "word.delete": "删除词语",
     "word.import": "导入词库",
+    # Brands (forum.services.brands, products, pins).
+    "brand.create": "创建品牌",
+    "brand.account": "绑定品牌账号",
+    "product.add": "上架商品",
+    "product.edit": "修改商品",
+    "product.remove": "下架商品",
+    "pin.add": "置顶话题",
+    "pin.remove": "取消置顶",
+    "topic.describe": "编辑话题简介",
 }
 
 

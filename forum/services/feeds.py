@@ -14,14 +14,16 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, func, select, true, tuple_
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models import Circle, Post, PostTopic, User
+from ..models import Circle, Post, PostImage, PostProduct, PostTopic, Product, User
+from . import attachments
 from . import likes as like_service
 
-SORTS = ("new", "hot")
+# ``goods``: the 好物 tab, posts that share products, newest first.
+SORTS = ("new", "hot", "goods")
 
 
 @dataclass
@@ -30,6 +32,9 @@ class Page:
     next_cursor: str | None
     liked: set[int] = field(default_factory=set)
     sort: str = "new"
+    # The page's shared products and images by post id (one query each).
+    products: dict[int, list[Product]] = field(default_factory=dict)
+    images: dict[int, list[PostImage]] = field(default_factory=dict)
 
 
 def encode_cursor(post: Post, sort: str) -> str:
@@ -79,6 +84,8 @@ def page(
 ) -> Page:
     sort = sort if sort in SORTS else "new"
     key = Post.hot_score if sort == "hot" else Post.created_at
+    if sort == "goods":
+        query = query.where(Post.is_goods == true())
     after = decode_cursor(cursor, sort)
     if after is not None:
         query = query.where(tuple_(key, Post.id) < tuple_(*after))
@@ -87,7 +94,8 @@ def page(
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1], sort) if more else None
     liked = like_service.liked_ids(viewer, [p.id for p in rows])
-    return Page(rows, next_cursor, liked, sort)
+    products, images = attachments.for_posts(rows)
+    return Page(rows, next_cursor, liked, sort, products, images)
 
 
 def home(sort: str, cursor: str | None, limit: int, viewer: User | None) -> Page:
@@ -101,6 +109,12 @@ def circle(circle_id: int, sort, cursor, limit, viewer) -> Page:
 def topic(topic_id: int, sort, cursor, limit, viewer) -> Page:
     query = visible_posts().join(PostTopic, PostTopic.post_id == Post.id)
     return page(query.where(PostTopic.topic_id == topic_id), sort, cursor, limit, viewer)
+
+
+def product(product_id: int, cursor, limit, viewer) -> Page:
+    """The posts that share a product (买家秀), newest first."""
+    query = visible_posts().join(PostProduct, PostProduct.post_id == Post.id)
+    return page(query.where(PostProduct.product_id == product_id), "new", cursor, limit, viewer)
 
 
 def profile(author: User, sort, cursor, limit, viewer) -> Page:
@@ -120,3 +134,14 @@ def profile(author: User, sort, cursor, limit, viewer) -> Page:
         else query.where(Post.status == "published")
     )
     return page(query, sort, cursor, limit, viewer)
+
+
+def home_version() -> tuple:
+    """Changes whenever a post appears or disappears anywhere (page cache key)."""
+    return tuple(
+        db.session.execute(
+            select(func.max(Circle.last_activity_at), func.sum(Circle.post_count), func.count())
+            .select_from(Circle)
+            .where(Circle.deleted_at.is_(None))
+        ).one()
+    )

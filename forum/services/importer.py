@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import text
 from ..extensions import db
 from ..models import Circle, Comment, Like, Membership, Post, PostTopic, Topic, User, utcnow
-from . import accounts, circles, comments
+from . import accounts, circles, comments, indexing, screening
 from . import posts as post_service
 
 KINDS = ("member", "circle", "post", "comment", "like")
@@ -85,7 +85,7 @@ class Importer:
         self._reset_batch()
 
     def _reset_batch(self) -> None:
-        self.posts: list[tuple[str | None, dict, list[str]]] = []
+        self.posts: list[tuple[str | None, dict, list[str], object]] = []
         self.comments: list[tuple[str | None, dict, str | None]] = []
         self.likes: list[dict] = []
         self.pending_posts: set[str] = set()
@@ -214,20 +214,22 @@ class Importer:
         if errors:
             raise BadLine("; ".join(errors.values()))
         created = _time(obj.get("created_at"), "created_at")
+        decision = _screen({"title": title, "body": body})
+        title, body = decision.fields["title"], decision.fields["body"]
         row = {
             "circle_id": circle_id,
             "author_id": author,
             "title": title,
             "body": body,
             "body_html": text.render(body),
-            "status": "published",
+            "status": "pending" if decision.pending else "published",
             "created_at": created,
             "hot_score": post_service.hot_score(0, 0, created),
         }
         ref = obj.get("ref") if isinstance(obj.get("ref"), str) else None
         if ref and (ref in self.refs["post"] or ref in self.pending_posts):
             raise BadLine(f"post ref {ref!r} used twice")
-        self.posts.append((ref, row, text.topic_names(f"{title}\n{body}")))
+        self.posts.append((ref, row, text.topic_names(f"{title}\n{body}"), decision))
         if ref:
             self.pending_posts.add(ref)
         self.memberships.add((circle_id, author))
@@ -241,17 +243,19 @@ class Importer:
             raise BadLine(f"body: longer than {comments.BODY_MAX} characters")
         parent = obj.get("parent")
         parent_id = self.comment_id(parent) if parent else None
+        decision = _screen({"body": body})
+        body = decision.fields["body"]
         row = {
             "post_id": post_id,
             "author_id": author,
             "parent_id": parent_id,
             "body": body,
             "body_html": text.render(body),
-            "status": "published",
+            "status": "pending" if decision.pending else "published",
             "created_at": _time(obj.get("created_at"), "created_at"),
         }
         ref = obj.get("ref") if isinstance(obj.get("ref"), str) else None
-        self.comments.append((ref, row, None))
+        self.comments.append((ref, row, decision))
         if ref:
             self.pending_comments.add(ref)
         self.touched_posts.add(post_id)
@@ -265,12 +269,14 @@ class Importer:
     def flush_posts(self) -> None:
         if not self.posts:
             return
-        ids = _insert_returning_ids(Post, [row for _, row, _ in self.posts])
-        names = {name for _, _, topic_names in self.posts for name in topic_names}
+        ids = _insert_returning_ids(Post, [row for _, row, _, _ in self.posts])
+        indexing.posts_saved(ids)  # pending ones stay out: the apply reads their status
+        names = {name for _, _, topic_names, _ in self.posts for name in topic_names}
         topic_ids = self._topic_ids(names)
         links = []
-        for post_id, (ref, _row, topic_names) in zip(ids, self.posts, strict=True):
+        for post_id, (ref, row, topic_names, decision) in zip(ids, self.posts, strict=True):
             self._remember("post", ref, post_id)
+            screening.record(decision, row["author_id"], "post", post_id)
             links += [{"post_id": post_id, "topic_id": topic_ids[n]} for n in topic_names]
         if links:
             db.session.execute(insert(PostTopic), links)
@@ -299,7 +305,8 @@ class Importer:
             else:
                 row["reply_to_id"] = None
         ids = _insert_returning_ids(Comment, [row for _, row, _ in self.comments])
-        for comment_id, (ref, row, _) in zip(ids, self.comments, strict=True):
+        for comment_id, (ref, row, decision) in zip(ids, self.comments, strict=True):
+            screening.record(decision, row["author_id"], "comment", comment_id)
             thread = row["parent_id"] or comment_id
             self.comment_threads[comment_id] = (thread, row["author_id"])
             self._remember("comment", ref, comment_id)
@@ -317,9 +324,20 @@ class Importer:
                 [{"circle_id": c, "user_id": u} for c, u in self.memberships],
             )
         _recount(self.touched_circles, self.touched_posts, self.touched_topics)
+        indexing.circles_saved(self.touched_circles)
         db.session.commit()
         self.journal.clear()
         self._reset_batch()
+
+
+def _screen(fields: dict[str, str]):
+    """Imported history meets the word list like any post: a blocked line is
+    skipped, a review line is imported as pending and queued, a mask line is
+    stored masked.  Signals that judge live behaviour do not apply to history."""
+    decision = screening.screen_content(fields)
+    if decision.action == "block":
+        raise BadLine("blocked by the word list: " + "; ".join(decision.reasons))
+    return decision
 
 
 def _insert_returning_ids(model, rows: list[dict]) -> list[int]:

@@ -39,13 +39,17 @@ def validate(title: str, body: str) -> dict[str, str]:
     return errors
 
 
-def create(author: User, circle: Circle, title: str, body: str) -> Post:
-    """Publish a post in ``circle``; only its members may post there."""
+def create(author: User, circle: Circle, title: str, body: str, attachments=None) -> Post:
+    """Publish a post in ``circle``; only its members may post there.
+    ``attachments`` (forum.services.attachments) are its products and images:
+    checked with the text, linked in the same transaction."""
     title, body = title.strip(), text.normalize_newlines(body)
     standing.ensure_can_speak(author)
     if not circle_service.is_member(author, circle):
         raise Forbidden("加入圈子后才能发帖")
     errors = validate(title, body)
+    if attachments is not None:
+        errors = {**errors, **attachments.errors}
     if errors:
         raise Invalid(errors)
     decision = screening.screen(author, "post", {"title": title, "body": body}, circle_id=circle.id)
@@ -63,6 +67,8 @@ def create(author: User, circle: Circle, title: str, body: str) -> Post:
     )
     db.session.add(post)
     db.session.flush()
+    if attachments is not None:
+        attachments.attach(post)
     visible = post.is_visible
     topic_service.link(post, counted=visible)
     values = {"last_activity_at": now}

@@ -18,9 +18,7 @@ and body is still one phone number); the spans found are cut back per field.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from types import ModuleType
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
@@ -30,7 +28,7 @@ from moderation import screen as screen_text
 
 from ..extensions import db
 from ..models import Comment, Post, User, utcnow
-from . import Invalid, queue_items, wordlist
+from . import Invalid, queue_items, seccheck, wordlist
 
 ACTIONS = ("allow", "mask", "review", "block")
 RANK = {action: rank for rank, action in enumerate(ACTIONS)}
@@ -118,29 +116,35 @@ def screen(
     context = _context(author, kind, circle_id, target_id)
     decision = _judge(dict(fields), context)
     _refuse_if_needed(decision, kind)
-    second = _second_stage() if author is not None else None  # WeChat needs the author
-    if second is not None:
-        answer = second.check(author, kind, dict(fields))
+    if author is not None:  # WeChat's check needs the author's OpenID
+        answer = seccheck.check(author, kind, dict(fields))
         if answer is not None:
             decision = merge(decision, answer)
             _refuse_if_needed(decision, kind)
     return decision
 
 
+def screen_content(fields: dict[str, str]) -> Decision:
+    """What the live word list and content signals make of ``fields``, without
+    signals about live behaviour: for the console's test box and for imported
+    history (``block`` is returned, not raised)."""
+    context = ScreenContext(lexicon=wordlist.current_lexicon(), allowed_domains=allowed_domains())
+    return _judge(dict(fields), context)
+
+
 def preview(text: str) -> Decision:
     """What the live word list and content signals make of ``text`` (the console's test)."""
-    context = ScreenContext(lexicon=wordlist.current_lexicon(), allowed_domains=allowed_domains())
-    return _judge({"text": text}, context)
+    return screen_content({"text": text})
 
 
-def record(decision: Decision, author: User, kind: str, target_id: int) -> None:
+def record(decision: Decision, author: User | int, kind: str, target_id: int) -> None:
     """After the row exists: open a moderation queue item for ``review``."""
     if not decision.pending:
         return
     queue_items.open_item(
         kind,
         target_id,
-        author.id,
+        author if isinstance(author, int) else author.id,
         reasons=decision.findings,
         snapshot=decision.original,
         spans=decision.spans,
@@ -318,14 +322,3 @@ def _context(author: User | None, kind: str, circle_id, target_id) -> ScreenCont
         times = [p.created_at for p in posts] if kind == "post" else [c[1] for c in comments]
         base["recent_post_times"] = [t for t in times if now - t <= limits.burst_window]
     return ScreenContext(**base)
-
-
-def _second_stage() -> ModuleType | None:
-    """WeChat's content check, if a ``seccheck`` module is installed next to this one."""
-    name = f"{__package__}.seccheck"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None

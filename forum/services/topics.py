@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import text
 from ..extensions import db
-from ..models import Post, PostTopic, Topic
-from . import NotFound
+from ..models import Circle, Post, PostTopic, Topic, User
+from . import Forbidden, Invalid, NotFound, audit, indexing
+
+DESCRIPTION_MAX = 500
 
 
 def get(name: str) -> Topic:
+    """The topic called ``name`` (as typed in a link: full-width folded, marks trimmed)."""
+    name = text.topic_name(name.strip("#＃")) or name
     topic = db.session.scalar(select(Topic).where(Topic.name == name))
     if topic is None:
         raise NotFound(name)
     return topic
+
+
+def with_participants(name: str) -> tuple[Topic, int]:
+    """The topic ``name`` and how many members wrote its visible posts (one query)."""
+    name = text.topic_name(name.strip("#＃")) or name
+    authors = (
+        select(func.count(distinct(Post.author_id)))
+        .join(PostTopic, PostTopic.post_id == Post.id)
+        .join(Circle, Circle.id == Post.circle_id)
+        .where(
+            PostTopic.topic_id == Topic.id,
+            Post.status == "published",
+            Post.deleted_at.is_(None),
+            Circle.deleted_at.is_(None),
+        )
+        .correlate(Topic)
+        .scalar_subquery()
+    )
+    row = db.session.execute(select(Topic, authors).where(Topic.name == name)).first()
+    if row is None:
+        raise NotFound(name)
+    return row[0], row[1] or 0
+
+
+def can_describe(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_staff
+
+
+def describe(user: User, topic: Topic, description: str) -> Topic:
+    """Moderators write a topic's description (shown at the top of its page)."""
+    if not can_describe(user):
+        raise Forbidden("只有版主和管理员可以编辑话题简介")
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise Invalid({"description": f"话题简介最多 {DESCRIPTION_MAX} 个字"})
+    topic.description = description
+    audit.log(user, "topic.describe", "topic", topic.id, "", description=description)
+    indexing.topic_saved(topic)
+    db.session.commit()
+    return topic
+
+
+def get_or_create(name: str) -> Topic:
+    """The topic ``name`` (already a valid topic name), made if it is new (no commit)."""
+    return _get_or_create(name)
 
 
 def _get_or_create(name: str) -> Topic:
@@ -68,27 +117,3 @@ def adjust_counts(topic_ids: list[int], delta: int) -> None:
 
 def ids_for_post(post_id: int) -> list[int]:
     return list(db.session.scalars(select(PostTopic.topic_id).where(PostTopic.post_id == post_id)))
-
-
-def popular(limit: int = 20) -> list[Topic]:
-    return list(
-        db.session.scalars(
-            select(Topic)
-            .where(Topic.post_count > 0)
-            .order_by(Topic.post_count.desc(), Topic.last_post_at.desc())
-            .limit(limit)
-        )
-    )
-
-
-def hot_topics(limit: int = 3) -> list[dict]:
-    """The topics to show on the home page, from a short cache (plain values)."""
-    from ..cache import cached
-
-    def compute() -> list[dict]:
-        return [
-            {"name": t.name, "post_count": t.post_count, "description": t.description}
-            for t in popular(limit)
-        ]
-
-    return cached(f"hot_topics:{limit}", 60, compute)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user, login_required
 
+from .. import pagecache
 from ..extensions import limiter
 from ..htmx import is_htmx, redirect_to, render, target
 from ..services import Forbidden, Invalid, NotFound, feeds
+from ..services import attachments as attachment_service
 from ..services import circles as circle_service
 from ..services import posts as post_service
 from ..web import member_key, new_member, safe_next
@@ -61,12 +63,23 @@ def create():
 @bp.get("/c/<slug>")
 def show(slug: str):
     circle = load(slug)
-    sort, cursor, size = feed_args()
-    page = feeds.circle(circle.id, sort, cursor, size, current_user)
-    member = circle_service.is_member(current_user, circle)
-    return render(
-        "circle.html", "feed_page", circle=circle, page=page, is_member=member, form={}, errors={}
-    )
+
+    def build():
+        sort, cursor, size = feed_args()
+        page = feeds.circle(circle.id, sort, cursor, size, current_user)
+        member = circle_service.is_member(current_user, circle)
+        return render(
+            "circle.html",
+            "feed_page",
+            circle=circle,
+            page=page,
+            is_member=member,
+            form={},
+            errors={},
+        )
+
+    version = (circle.post_count, circle.member_count, circle.last_activity_at)
+    return pagecache.for_anonymous(version, build)
 
 
 def _membership_reply(circle, member: bool):
@@ -125,7 +138,9 @@ def announcement(slug: str):
 def compose(slug: str):
     circle = load(slug)
     member = circle_service.is_member(current_user, circle)
-    return render("compose.html", circle=circle, is_member=member, form={}, errors={})
+    # ?product=ID: a product chosen on its page or in search, to share here.
+    draft = attachment_service.picked(request.args.getlist("product"))
+    return render("compose.html", circle=circle, is_member=member, form={}, errors={}, draft=draft)
 
 
 @bp.post("/c/<slug>/posts")
@@ -136,15 +151,30 @@ def create_post(slug: str):
     form = {k: request.form.get(k, "") for k in ("title", "body")}
     # The inline composer on the circle page and the compose page post here.
     inline = is_htmx() and target() == "composer"
+    draft = attachment_service.prepare(
+        request.form.getlist("product"),
+        request.files.getlist("images"),
+        request.form.getlist("kept_image"),
+    )
     try:
-        post = post_service.create(current_user, circle, form["title"], form["body"])
+        post = post_service.create(
+            current_user, circle, form["title"], form["body"], attachments=draft
+        )
     except Forbidden as exc:
         abort(403, exc.message)
     except Invalid as exc:
-        # Same form, in place, with the member's text kept.
+        # Same form, in place, with the member's text (and images, products) kept.
+        draft.keep()
         template, block = ("circle.html", "composer") if inline else ("compose.html", "form")
         return render(
-            template, block, status=422, circle=circle, is_member=True, form=form, errors=exc.errors
+            template,
+            block,
+            status=422,
+            circle=circle,
+            is_member=True,
+            form=form,
+            errors=exc.errors,
+            draft=draft,
         )
     if inline:
         # Inline composer on the circle page: new card on top, a fresh form.

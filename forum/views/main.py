@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, request
 from flask_login import current_user, login_required
 from sqlalchemy import text as sql
 
+from .. import pagecache
 from ..extensions import db
 from ..htmx import redirect_to, render
-from ..services import Invalid, accounts, feeds
+from ..services import Invalid, accounts, feeds, heat, indexing
 from ..services import circles as circle_service
-from ..services import topics as topic_service
 
 bp = Blueprint("main", __name__)
 
@@ -26,10 +26,15 @@ def feed_args() -> tuple[str, str | None, int]:
 
 @bp.get("/")
 def home():
-    sort, cursor, size = feed_args()
-    page = feeds.home(sort, cursor, size, current_user)
-    hot = [] if cursor else topic_service.hot_topics(3)
-    return render("home.html", "feed_page", page=page, hot_topics=hot)
+    def build():
+        sort, cursor, size = feed_args()
+        page = feeds.home(sort, cursor, size, current_user)
+        hot = [] if cursor else heat.home_topics(3)
+        return render("home.html", "feed_page", page=page, hot_topics=hot)
+
+    if current_user.is_authenticated:
+        return build()
+    return pagecache.for_anonymous(feeds.home_version(), build)
 
 
 @bp.get("/u/<int:member_no>")
@@ -72,4 +77,9 @@ def healthz():
         db.session.execute(sql("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+    # The index is reported, but a broken one does not make the host unhealthy:
+    # the site works without search (the page says so), a restart would not mend
+    # it, and ``flask search rebuild`` does; so 200, with "degraded" to alert on.
+    search = indexing.health()
+    status = "ok" if search["status"] == "ok" else "degraded"
+    return {"status": status, "database": "ok", "search": search}

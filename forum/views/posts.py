@@ -9,6 +9,7 @@ from ..errors import error_response
 from ..extensions import limiter
 from ..htmx import is_htmx, redirect_to, render
 from ..services import Forbidden, Invalid, NotFound, deletions
+from ..services import attachments as attachment_service
 from ..services import comments as comment_service
 from ..services import likes as like_service
 from ..services import posts as post_service
@@ -43,8 +44,11 @@ def moderates(circle) -> bool:
 
 
 def page_context(post, form=None, errors=None, reply_to=None) -> dict:
+    products, images = attachment_service.for_posts([post])
     return {
         "post": post,
+        "products": products.get(post.id, []),
+        "images": images.get(post.id, []),
         "threads": comment_service.threads(post, current_user),
         "liked": like_service.has_liked(current_user, post.id),
         "can_edit": post_service.can_edit(post, current_user),

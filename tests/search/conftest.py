@@ -10,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from search import Analyzer, PostDoc, WhooshBackend
+
 REPO = Path(__file__).resolve().parents[2]
-# pytest puts tests/ on sys.path (for tests/conftest.py), where this folder
-# would pass for a namespace package named ``search`` and hide the library
-# unless the repository root is on the path too (regular packages win).
-if str(REPO) not in sys.path:
-    sys.path.append(str(REPO))
-if getattr(sys.modules.get("search"), "__file__", "") is None:
-    del sys.modules["search"]
-
-from search import Analyzer, PostDoc, WhooshBackend  # noqa: E402
-
 WORKER = Path(__file__).with_name("worker.py")
 NOW = datetime(2025, 6, 1, 12, 0, 0)
 

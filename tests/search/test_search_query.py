@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search import CircleDoc, Filters, Kind, Sort, TopicDoc
+from search import CircleDoc, Filters, Kind, Sort, TopicDoc, WhooshBackend
 
 
 def found(backend, text, **kwargs) -> list[int]:
@@ -51,18 +51,17 @@ def test_finds_what_a_member_expects(shop, query, expected):
 
 
 def test_user_dictionary_words(tmp_path, post):
-    from search import WhooshBackend
-
     words = tmp_path / "userdict.txt"
     words.write_text("完美日记\n", encoding="utf-8")
-    backend = WhooshBackend.in_memory()
-    backend.user_dict = None
-    backend.analyzer.load_user_dict(words)
-    backend.index([post(1, "完美日记眼影"), post(2, "完美的日记本")])
+    backend = WhooshBackend(None, user_dict=words)
+    backend.index([post(1, "完美日记眼影"), post(2, "完美的日记本"), post(3, "花西子散粉")])
     assert "完美日记" in backend.analyzer.tokens("完美日记眼影")
     assert found(backend, "完美日记") == [1]
-    assert backend.add_words(["橘朵"]) == 1
-    assert backend.analyzer.query_units("橘朵眼影")[0].words == ("橘朵", "眼影")
+    # Added later (from the brand console): a post indexed before is still found.
+    assert backend.add_words(["花西子", "完美日记"]) == 1
+    assert words.read_text(encoding="utf-8") == "完美日记\n花西子\n"
+    assert backend.analyzer.query_units("花西子散粉")[0].words == ("花西子", "散粉")
+    assert found(backend, "花西子") == [3]
 
 
 def test_highlights_escape_everything_but_mark(backend, post):
