@@ -88,6 +88,7 @@ def load(instance: str) -> dict:
             PREFIX + "WECHAT_JSSDK_URL", "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
         ),
         "FEED_PAGE_SIZE": int(env.get(PREFIX + "FEED_PAGE_SIZE", "20")),
+        "PAGE_CACHE_SECONDS": float(env.get(PREFIX + "PAGE_CACHE_SECONDS", "5")),
         # Good-stuff sharing: uploads live under UPLOAD_DIR (LocalStorage); a
         # brand may have BRAND_PIN_QUOTA pins at a time; post views are added to
         # the database in batches (every VIEW_FLUSH_SECONDS or VIEW_FLUSH_EVERY).

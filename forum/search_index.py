@@ -2,8 +2,9 @@
 and the hook that applies the search outbox after every commit that wrote to it.
 
 The backend (``app.extensions["search"]``) is made on first use, in the process
-that uses it (a gunicorn worker forked from a preloaded master makes its own),
-and shares one analyzer per process: loading jieba's dictionary is the slow part.
+that uses it (a gunicorn worker forked from a preloaded master makes its own:
+open files and readers are not shared across a fork), and all backends share one
+analyzer per process: loading jieba's dictionary (about a second) is the slow part.
 
 The outbox is applied after commit, in its own session and connection, never
 inside the transaction that wrote the rows: :func:`init_app` listens for
@@ -35,14 +36,17 @@ EXTENSION = "search"
 # Set in session.info by forum.services.indexing when a transaction adds outbox rows.
 PENDING = "search_outbox_pending"
 APPLY_LOCK = ".outbox.lock"
+AFTER_COMMIT_BATCHES = 4
 
 _create_lock = threading.Lock()
 _listening = False
 
 
 @functools.cache
-def _analyzer(pid: int) -> Analyzer:
-    # Keyed by process id: a forked worker builds its own rather than share state.
+def _analyzer() -> Analyzer:
+    # Shared by every backend of the process; with ``gunicorn --preload`` workers
+    # inherit it from the master (it is read-only memory, and no thread holds
+    # its lock before the fork).
     return Analyzer()
 
 
@@ -58,7 +62,7 @@ def backend(app: Flask | None = None) -> SearchBackend:
             made = open_backend(
                 app.config["SEARCH_DIR"],
                 user_dict=app.config.get("SEARCH_USER_DICT") or None,
-                analyzer=_analyzer(os.getpid()),
+                analyzer=_analyzer(),
                 lock_timeout=app.config.get("SEARCH_LOCK_TIMEOUT", 1.0),
                 refresh_interval=app.config.get("SEARCH_REFRESH_INTERVAL", 0.5),
             )
@@ -110,7 +114,9 @@ def _after_commit(session) -> None:
     try:
         from .services import indexing
 
-        indexing.apply_pending()
+        # A bulk import's batch may leave more than one apply's worth of rows;
+        # a bounded number of batches keeps a request from working on forever.
+        indexing.sync(max_batches=AFTER_COMMIT_BATCHES)
     except Exception:  # noqa: BLE001 - the commit stands; the rows wait for a sync
         app.logger.exception("search outbox not applied; rows kept for the next sync")
 

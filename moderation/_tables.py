@@ -15,8 +15,7 @@ import unicodedata
 
 import opencc
 
-# OpenCC's t2s converter; its phrase tables handle whole texts, the per-character
-# table below is the fallback and also feeds the composed fold.
+# OpenCC's t2s converter, asked once for its character table (see below).
 T2S = opencc.OpenCC("t2s")
 
 # Letters from other scripts that render like Latin ones. Listed in both cases
@@ -75,7 +74,14 @@ def _enclosed() -> dict[str, str]:
 
 
 def _t2s_chars() -> dict[str, str]:
-    """Per-character traditional to simplified map, asked of OpenCC in one call."""
+    """Per-character traditional to simplified map, asked of OpenCC in one call.
+
+    Posts are converted with this table rather than OpenCC's phrase pass: the
+    lexicon goes through the same table, so a word converts the same way
+    wherever it stands (a phrase pass can convert 乾 in one context and keep
+    it in another), and ``str.translate`` with this table is about twice as
+    fast as the phrase pass on traditional text.
+    """
     ranges = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0)]
     chars = [chr(cp) for first, last in ranges for cp in range(first, last)]
     # A newline between characters keeps OpenCC from reading them as phrases.
@@ -219,4 +225,13 @@ def separator_class() -> str:
 
 FOLD = _build_fold()
 SEPARATOR = separator_class()
-T2S_TABLE = {ord(ch): out for ch, out in T2S_CHARS.items()}
+# A list indexed by code point is the fastest table ``str.translate`` takes
+# (a dict costs twice as much per character). BMP only: characters beyond
+# it raise IndexError, which ``translate`` reads as "unchanged"; the few
+# traditional ones out there are in FOLD instead.
+T2S_TABLE = list(range(0x10000))
+for _char, _simple in T2S_CHARS.items():
+    if ord(_char) <= 0xFFFF:
+        T2S_TABLE[ord(_char)] = ord(_simple)
+    else:
+        FOLD[_char] = _simple

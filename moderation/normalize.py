@@ -3,7 +3,7 @@
 A post is seen in three forms, each derived from the one before:
 
 * ``folded``: NFKC, case folded, full-width to half-width, traditional to
-  simplified (OpenCC), styled/circled letters and digits and Latin
+  simplified (OpenCC's t2s table), styled/circled letters and digits and Latin
   look-alikes folded, invisible characters removed. Separators stay, so
   contact and link patterns can see them.
 * ``compact``: ``folded`` without separators (spaces, punctuation, symbols,
@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from moderation._tables import FOLD, SEPARATOR, T2S, T2S_CHARS, T2S_TABLE, char_class
+from moderation._tables import FOLD, SEPARATOR, T2S_CHARS, T2S_TABLE, char_class
 
 __all__ = ["Normalized", "match_keys", "normalize"]
 
@@ -39,7 +39,7 @@ Edit = tuple[int, int, int]
 
 
 class _Traditional(Exception):
-    """Raised by the fold pass on a traditional character: OpenCC takes over."""
+    """Raised by the fold pass on a traditional character: the t2s table takes over."""
 
 
 def _fold_pass(pattern: re.Pattern[str], text: str, edits: list[Edit], *, first: bool) -> str:
@@ -50,8 +50,8 @@ def _fold_pass(pattern: re.Pattern[str], text: str, edits: list[Edit], *, first:
         char = match.group()
         out = FOLD.get(char)
         if out is None:
-            # Traditional text goes through OpenCC's phrase-aware pass instead,
-            # which is also much faster than one callback per character.
+            # Traditional text is converted by one ``translate`` call instead,
+            # much faster than one callback per character.
             if first and char in T2S_CHARS:
                 raise _Traditional
             return char  # beyond the BMP, the class matches more than FOLD holds
@@ -79,11 +79,7 @@ def _fold(text: str) -> tuple[str, list[Edit]]:
         return _fold_pass(_TO_CHANGE, text, edits, first=True), edits
     except _Traditional:
         edits.clear()
-    simplified = T2S.convert(text)
-    # Phrase conversion keeps lengths in practice; if it ever does not, fall
-    # back to the per-character table so offsets stay exact.
-    text = simplified if len(simplified) == len(text) else text.translate(T2S_TABLE)
-    return _fold_pass(_TO_FOLD, text, edits, first=False), edits
+    return _fold_pass(_TO_FOLD, text.translate(T2S_TABLE), edits, first=False), edits
 
 
 def match_keys(words: list[str]) -> list[tuple[str, tuple[tuple[int, int], ...]]]:

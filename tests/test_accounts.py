@@ -196,7 +196,8 @@ def test_healthz_reports_ok_as_json(client):
 
     assert response.status_code == 200
     assert response.is_json
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json["status"] == "ok" and response.json["database"] == "ok"
+    assert response.json["search"]["status"] == "ok"  # the index is reported too
 
 
 def test_profile_page_shows_the_member(client, make):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import csrf_from
+from helpers import csrf_from
 from sqlalchemy import select
 
 from forum.models import Like, User

@@ -9,7 +9,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pytest
-from conftest import Factory, Rows, load_more_url, post_ids
+from helpers import Factory, Rows, load_more_url, post_ids
 from sqlalchemy import select, update
 
 from forum import create_app

@@ -10,8 +10,8 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import load_more_url, post_ids
 from goods_helpers import image_bytes, make_brand, make_product, share
+from helpers import load_more_url, post_ids
 from sqlalchemy import event, insert, update
 
 from forum.extensions import db as _db

@@ -4,7 +4,7 @@ plain request the full page or a 303; every response says it varies on HX-Reques
 from __future__ import annotations
 
 import pytest
-from conftest import load_more_url, post_ids
+from helpers import load_more_url, post_ids
 from sqlalchemy import select
 
 from forum.models import Circle, Comment, Like, Membership, Post

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import load_more_url, post_ids, reachable
+from helpers import load_more_url, post_ids, reachable
 from sqlalchemy import func, select, text, update
 
 from forum.extensions import db as _db

@@ -6,7 +6,7 @@ import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from conftest import post_ids
+from helpers import post_ids
 from sqlalchemy import select, update
 
 from forum.models import Circle, Post, PostTopic, Topic

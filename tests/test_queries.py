@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from conftest import Factory, post_ids
 from flask.testing import FlaskClient
+from helpers import Factory, post_ids
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 

@@ -173,16 +173,20 @@ def _set_state(session: Session, **values) -> None:
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
 
-def sync(progress: Callable[[int], None] | None = None) -> Applied:
-    """Apply every waiting row, batch by batch, until none are left or the index is busy."""
+def sync(progress: Callable[[int], None] | None = None, max_batches: int | None = None) -> Applied:
+    """Apply waiting rows, batch by batch, until none are left, the index is busy
+    or ``max_batches`` batches were applied."""
     total = Applied()
-    while True:
+    batches = 0
+    while max_batches is None or batches < max_batches:
         applied = apply_pending()
+        batches += 1
         total.add(applied)
         if progress is not None and applied.rows:
             progress(applied.rows)
-        if applied.busy or applied.rows == 0:
-            return total
+        if applied.busy or applied.rows < BATCH:
+            break
+    return total
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..htmx import is_htmx, render, target
 from ..services import NotFound, clicks, feeds, images, storage, view_counts
 from ..services import attachments as attachment_service
@@ -123,10 +123,13 @@ def go(product_id: int):
 
 
 @bp.post("/go/product/<int:product_id>/click")
+@csrf.exempt
 @limiter.limit("120 per minute", key_func=member_key)
 def click(product_id: int):
     """The mini-program path: webview.js records the click here, then asks the
-    host to open the shop's mini-program."""
+    host to open the shop's mini-program.  No CSRF token: it records exactly
+    what the GET redirect above records, and feed pages cached for anonymous
+    readers carry no token to send."""
     product = _product(product_id)
     if not product.is_removed:
         clicks.record(
