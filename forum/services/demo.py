@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import Circle, User, utcnow
-from . import importer
+from . import accounts, importer
 
 DEMO_PASSWORD = "weishequn2024"
 
@@ -251,4 +251,38 @@ def load(seed: int = 2024, echo=print) -> str:
     for user in db.session.scalars(select(User).where(User.password_hash.is_(None))):
         user.password_hash = password_hash
     db.session.commit()
-    return f"{report.summary()}; log in as xiaomei / {DEMO_PASSWORD}"
+    _brand(rng)
+    return f"{report.summary()}, a brand with 3 products; log in as xiaomei / {DEMO_PASSWORD}"
+
+
+PRODUCTS = [
+    {"name": "高山乌龙茶 罐装 100g", "price": "68", "web_url": "https://shop.example.com/oolong"},
+    {
+        "name": "白桃气泡水 12 瓶",
+        "price": "59.9",
+        "mp_appid": "wx1234567890abcdef",
+        "mp_path": "pages/item/item?id=2",
+    },
+    {"name": "桂花冷泡茶 20 包", "price": "39.9", "web_url": "https://shop.example.com/osmanthus"},
+]
+
+
+def _brand(rng: random.Random) -> None:
+    """A brand with its account, three products shared in food posts, and a pin."""
+    from ..models import Post, PostProduct
+    from . import brands, pins, products
+
+    account = accounts.register("shanye_tea", DEMO_PASSWORD, "山野茶事官方", role="brand")
+    brand = brands.create(None, "山野茶事")
+    brands.attach_account(None, brand, account.username)
+    shelf = [products.create(account, form) for form in PRODUCTS]
+    food = db.session.scalars(
+        select(Post).join(Circle).where(Circle.slug == "food").order_by(Post.id).limit(12)
+    ).all()
+    for post in food:
+        chosen = rng.sample(shelf, rng.choice([1, 1, 2]))
+        for position, product in enumerate(chosen):
+            db.session.add(PostProduct(post_id=post.id, product_id=product.id, position=position))
+        post.is_goods = True
+    db.session.commit()
+    pins.create(account, "好物分享", "品牌", None, utcnow() + timedelta(days=30))
