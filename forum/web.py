@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from . import text
@@ -67,6 +67,23 @@ def new_member() -> bool:
     if not current_user.is_authenticated or current_user.created_at is None:
         return False
     return utcnow() - current_user.created_at < timedelta(days=1)
+
+
+def after_response(response, work, what: str):
+    """Run ``work()`` in an app context once ``response`` has gone out (batched
+    writes such as view tallies and the search log); a failure is logged, and
+    whatever ``work`` did not write stays in its batch for next time."""
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # noqa: BLE001 - never fail a response that has been sent
+                app.logger.exception("could not write %s", what)
+
+    response.call_on_close(run)
+    return response
 
 
 def member_key() -> str:

@@ -42,19 +42,28 @@ class _Traditional(Exception):
     """Raised by the fold pass on a traditional character: the t2s table takes over."""
 
 
+# Traditional characters converted one callback at a time before the whole
+# text goes through ``translate`` instead (about as costly as 200 callbacks):
+# a stray 乾 in a simplified post should not cost a full pass.
+_FEW_TRADITIONAL = 48
+
+
 def _fold_pass(pattern: re.Pattern[str], text: str, edits: list[Edit], *, first: bool) -> str:
     shift = 0
+    traditional = 0
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal shift
+        nonlocal shift, traditional
         char = match.group()
         out = FOLD.get(char)
         if out is None:
-            # Traditional text is converted by one ``translate`` call instead,
-            # much faster than one callback per character.
-            if first and char in T2S_CHARS:
+            simple = T2S_CHARS.get(char) if first else None
+            if simple is None:
+                return char  # beyond the BMP, the class matches more than FOLD holds
+            traditional += 1
+            if traditional > _FEW_TRADITIONAL:
                 raise _Traditional
-            return char  # beyond the BMP, the class matches more than FOLD holds
+            return simple
         if len(out) != 1:
             start = match.start()
             edits.append((start, start + shift, len(out)))

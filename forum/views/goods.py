@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Flask,
     abort,
     current_app,
     make_response,
@@ -22,7 +21,7 @@ from ..htmx import is_htmx, render, target
 from ..services import NotFound, clicks, feeds, images, storage, view_counts
 from ..services import attachments as attachment_service
 from ..services import products as product_service
-from ..web import member_key
+from ..web import after_response, member_key
 
 bp = Blueprint("goods", __name__)
 
@@ -49,17 +48,8 @@ def _count_post_view(response):
         and not is_htmx()
         and view_counts.record(request.view_args["post_id"])
     ):
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: _flush(app))
+        after_response(response, view_counts.flush, "post views")
     return response
-
-
-def _flush(app: Flask) -> None:
-    with app.app_context():
-        try:
-            view_counts.flush()
-        except Exception:  # noqa: BLE001 - the views stay in the tally for next time
-            app.logger.exception("could not write post views")
 
 
 @bp.app_template_global()

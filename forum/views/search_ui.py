@@ -7,13 +7,14 @@ history restore (HTMX re-fetching a pushed URL) gets the whole page.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, request, session
+from flask import Blueprint, request, session
 from flask_login import current_user
 
 from ..htmx import is_htmx, render
 from ..services import search as search_service
 from ..services import search_log
 from ..services.clicks import READER_KEY
+from ..web import after_response
 
 bp = Blueprint("search_ui", __name__)
 
@@ -40,14 +41,5 @@ def index():
     if results.searched and results.page == 1 and not restoring:
         slug = results.circle.slug if results.circle else ""
         if search_log.record(results.query, results.total, slug, _identity()):
-            app = current_app._get_current_object()
-            response.call_on_close(lambda: _flush(app))
+            after_response(response, search_log.flush, "the search log")
     return response
-
-
-def _flush(app: Flask) -> None:
-    with app.app_context():
-        try:
-            search_log.flush()
-        except Exception:  # noqa: BLE001 - the rows stay in the batch for next time
-            app.logger.exception("could not write the search log")

@@ -100,3 +100,14 @@ def test_random_text_never_breaks_the_maps(seed: int, context) -> None:
     assert "".join(segment for segment, _ in highlight(text, verdict.spans)) == text
     if verdict.masked_text is not None:
         assert len(verdict.masked_text) == len(text)
+
+
+@pytest.mark.parametrize("copies", [1, 10])  # a few characters, then a whole traditional post
+def test_traditional_text_folds_the_same_however_much_there_is(copies: int, context) -> None:
+    from moderation import screen
+
+    text = "這是關於發展與變化的討論，" * copies + "有人在練法輪功"
+    assert normalize(text).folded == "这是关于发展与变化的讨论，" * copies + "有人在练法轮功"
+    verdict = screen(text, context)
+    assert verdict.action == "block"
+    assert [text[a:b] for a, b in verdict.spans] == ["法輪功"]
