@@ -49,24 +49,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "请先登录"
     login_manager.session_protection = "basic"
 
-    from . import cli, errors, guard, web
-    from .views import api, auth, circles, main, mod, posts, reports, topics
+    from . import cli, errors, guard, search_index, web
+    from .views import (
+        api,
+        auth,
+        brand,
+        circles,
+        goods,
+        main,
+        mod,
+        posts,
+        reports,
+        search_ui,
+        topics,
+    )
 
     web.init_app(app)
     errors.init_app(app)
     guard.init_app(app)
     cli.init_app(app)
-    for blueprint in (main.bp, auth.bp, circles.bp, posts.bp, topics.bp, api.bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(mod.bp)
-    from .views import brand, goods
-
-    app.register_blueprint(goods.bp)
-    app.register_blueprint(brand.bp)
-    from . import search_index
-    from .views import search_ui
-
     search_index.init_app(app)
-    app.register_blueprint(search_ui.bp)
+    for module in (main, auth, circles, posts, topics, api, reports, mod, goods, brand, search_ui):
+        app.register_blueprint(module.bp)
     return app
