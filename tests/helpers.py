@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 import socket
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 from forum.extensions import db as _db
 from forum.services import accounts, circles, posts
@@ -118,3 +121,20 @@ class Rows:
         with self.app.app_context():
             _db.session.execute(statement)
             _db.session.commit()
+
+
+@contextmanager
+def counting(app):
+    """The SQL statements the app sends while the block runs (query-count tests)."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

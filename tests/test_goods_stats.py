@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from goods_helpers import image_bytes, make_brand, make_product, share
-from helpers import load_more_url, post_ids
-from sqlalchemy import event, insert, update
+from helpers import counting, load_more_url, post_ids
+from sqlalchemy import insert, update
 
 from forum.extensions import db as _db
 from forum.models import Post, PostViewDay, ProductClick
@@ -202,18 +202,8 @@ def test_a_product_page_lists_every_post_that_shares_it(goods_feed, client):
 
 
 def count_queries(app, client, url: str) -> tuple[int, str]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
     return len(statements), response.text
 

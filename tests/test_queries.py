@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
-from helpers import Factory, post_ids
-from sqlalchemy import event
+from helpers import Factory, counting, post_ids
 from werkzeug.security import generate_password_hash
 
 from forum import create_app
@@ -91,22 +89,6 @@ def sites(tmp_path_factory):
             _db.session.remove()
             _db.engine.dispose()
     clear_cache()
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def visit(site: Site, page: str, viewer: str) -> tuple[list[str], str]:

@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, func, select, update
+from helpers import counting
+from sqlalchemy import func, select, update
 from whoosh.index import open_dir
 
 from forum import search_index
@@ -613,22 +614,6 @@ def test_the_log_is_flushed_after_the_response_every_n_searches(app, client, mak
 
 
 # -- cost ---------------------------------------------------------------------------
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_query_count_does_not_grow_with_the_results(app, client, make, site):

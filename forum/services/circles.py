@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Circle, Membership, User, utcnow
 from . import Forbidden, Invalid, NotFound, indexing, screening, standing
+from .sql import insert_ignore
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = {"new", "edit", "admin", "api", "static", "mod", "brand", "ops"}
@@ -107,13 +107,8 @@ def join(user: User, circle: Circle) -> bool:
     standing.ensure_can_write(user)
     # ON CONFLICT, not "insert where not exists": two clicks racing on
     # PostgreSQL would both see no row and the second would fail on the key.
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     result = db.session.execute(
-        module.insert(Membership)
-        .values(circle_id=circle.id, user_id=user.id, joined_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["circle_id", "user_id"])
-        # An INSERT's rowcount is only kept when asked for (psycopg gives -1 otherwise).
-        .execution_options(preserve_rowcount=True)
+        insert_ignore(Membership).values(circle_id=circle.id, user_id=user.id, joined_at=utcnow())
     )
     joined = result.rowcount == 1
     if joined:

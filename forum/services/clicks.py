@@ -82,8 +82,6 @@ def record(
         literal(now, DateTime),
     ).where(~recent)
     columns = ["product_id", "post_id", "user_id", "reader_key", "source", "created_at"]
-    result = db.session.execute(
-        insert(ProductClick).from_select(columns, row).execution_options(preserve_rowcount=True)
-    )
+    result = db.session.execute(insert(ProductClick).from_select(columns, row))
     db.session.commit()
     return result.rowcount == 1

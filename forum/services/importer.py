@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .. import text
@@ -24,6 +23,7 @@ from ..extensions import db
 from ..models import Circle, Comment, Like, Membership, Post, PostTopic, Topic, User, utcnow
 from . import accounts, circles, comments, indexing, screening
 from . import posts as post_service
+from .sql import insert_ignore
 
 KINDS = ("member", "circle", "post", "comment", "like")
 
@@ -317,10 +317,10 @@ class Importer:
         self.flush_posts()
         self.flush_comments()
         if self.likes:
-            db.session.execute(_insert_ignore(Like), self.likes)
+            db.session.execute(insert_ignore(Like), self.likes)
         if self.memberships:
             db.session.execute(
-                _insert_ignore(Membership),
+                insert_ignore(Membership),
                 [{"circle_id": c, "user_id": u} for c, u in self.memberships],
             )
         _recount(self.touched_circles, self.touched_posts, self.touched_topics)
@@ -357,12 +357,6 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     ids = list(range(start, start + len(rows)))
     db.session.execute(insert(model), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
     return ids
-
-
-def _insert_ignore(model):
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model).on_conflict_do_nothing()
 
 
 def _recount(circle_ids: set[int], post_ids: set[int], topic_ids: set[int]) -> None:

@@ -19,7 +19,6 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from search import DocRef, IndexBusy, IndexStatus, Kind
@@ -28,6 +27,7 @@ from .. import search_index
 from ..extensions import db
 from ..models import Circle, Post, SearchOutbox, SearchState, Topic, utcnow
 from . import search_docs
+from .sql import upsert_insert
 
 BATCH = 500
 ERROR_MAX = 500
@@ -166,10 +166,8 @@ def _failed(ids: list[int], message: str, state: bool = True) -> None:
 
 
 def _set_state(session: Session, **values) -> None:
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
     row = {"id": 1, "last_error": "", **values}
-    statement = module.insert(SearchState).values(**row)
+    statement = upsert_insert(SearchState, session.get_bind().dialect.name).values(**row)
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
 
 

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Like, Post, User
 from . import posts as post_service
 from . import standing
-
-
-def _insert_ignore(user_id: int, post_id: int):
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(Like)
-        .values(user_id=user_id, post_id=post_id)
-        .on_conflict_do_nothing(index_elements=["user_id", "post_id"])
-        # An INSERT's rowcount is only kept when asked for (psycopg gives -1 otherwise).
-        .execution_options(preserve_rowcount=True)
-    )
+from .sql import insert_ignore
 
 
 def set_like(user: User, post: Post, liked: bool) -> tuple[bool, int]:
@@ -32,7 +20,12 @@ def set_like(user: User, post: Post, liked: bool) -> tuple[bool, int]:
     """
     standing.ensure_can_write(user)
     if liked:
-        changed = db.session.execute(_insert_ignore(user.id, post.id)).rowcount == 1
+        changed = (
+            db.session.execute(
+                insert_ignore(Like).values(user_id=user.id, post_id=post.id)
+            ).rowcount
+            == 1
+        )
         delta = 1
     else:
         changed = (

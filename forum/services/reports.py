@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Post, QueueItem, Report, User
 from . import Forbidden, Invalid, queue_items, standing, visibility
+from .sql import insert_ignore
 
 REASONS = ("广告", "色情低俗", "辱骂攻击", "违法违规", "其他")
 # The report reasons as the screen's categories (for severity and the console).
@@ -45,23 +45,18 @@ def has_reported(user: User | None, post_id: int) -> bool:
     return found is not None
 
 
-def _insert_ignore(post_id: int, reporter_id: int, reason: str):
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(Report)
-        .values(post_id=post_id, reporter_id=reporter_id, reason=reason)
-        .on_conflict_do_nothing(index_elements=["post_id", "reporter_id"])
-    )
-
-
 def report(reporter: User, post: Post, reason: str) -> Outcome:
     standing.ensure_can_write(reporter)
     if reason not in REASONS:
         raise Invalid({"reason": "请选择举报理由"})
     if post.author_id == reporter.id:
         raise Forbidden("不能举报自己的帖子")
-    created = db.session.execute(_insert_ignore(post.id, reporter.id, reason)).rowcount == 1
+    created = (
+        db.session.execute(
+            insert_ignore(Report).values(post_id=post.id, reporter_id=reporter.id, reason=reason)
+        ).rowcount
+        == 1
+    )
     hidden = False
     if created and post.status == "published":
         reports = _since_last_approval(post.id)

@@ -20,10 +20,10 @@ from datetime import date, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import Post, PostViewDay, utcnow
+from .sql import upsert_insert
 
 CHINA = timedelta(hours=8)
 
@@ -109,8 +109,7 @@ def flush() -> int:
 
 
 def _upsert(dialect: str):
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(PostViewDay.__table__)
+    statement = upsert_insert(PostViewDay.__table__, dialect)
     return statement.on_conflict_do_update(
         index_elements=["post_id", "day"],
         set_={"views": PostViewDay.__table__.c.views + statement.excluded.views},
