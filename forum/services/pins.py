@@ -127,6 +127,27 @@ def create(
     return pin
 
 
+def create_from_form(user: User, form: dict[str, str], now: datetime | None = None) -> TopicPin:
+    """:func:`create` from the pin form as typed (times in China time, ``2026-12-01T10:00``)."""
+    times: dict[str, datetime | None] = {}
+    errors: dict[str, str] = {}
+    for key in ("starts_at", "ends_at"):
+        raw = (form.get(key) or "").strip()
+        times[key] = parse_local(raw)
+        if raw and times[key] is None:
+            errors[key] = "时间格式不对，请重新选择"
+    if errors:
+        raise Invalid(errors)
+    return create(
+        user,
+        form.get("topic", ""),
+        form.get("label", ""),
+        times["starts_at"],
+        times["ends_at"],
+        now,
+    )
+
+
 def can_remove(user: User | None, pin: TopicPin) -> bool:
     if user is None or not user.is_authenticated:
         return False

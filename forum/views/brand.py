@@ -12,7 +12,7 @@ from flask import Blueprint, abort, make_response, request, url_for
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..htmx import redirect_to, render
+from ..htmx import form_page, posted, redirect_to, render
 from ..services import Forbidden, Invalid, NotFound, brand_stats, brands, pins
 from ..services import products as product_service
 
@@ -64,10 +64,8 @@ def report_csv():
 
 
 def _product_form(product=None) -> dict[str, str]:
-    if request.method == "POST":
-        return {k: request.form.get(k, "") for k in product_service.FIELDS}
-    if product is None:
-        return {}
+    if request.method == "POST" or product is None:
+        return posted(product_service.FIELDS, {})
     return {
         "name": product.name,
         "price": product.price_text,
@@ -80,21 +78,19 @@ def _product_form(product=None) -> dict[str, str]:
 @bp.route("/products", methods=["GET", "POST"])
 def products():
     brand = brands.require_brand(current_user)
-    form, errors = _product_form(), {}
-    if request.method == "POST":
-        try:
-            product_service.create(current_user, form, request.files.get("image"))
-            return redirect_to(url_for("brand.products"))
-        except Invalid as exc:
-            errors = exc.errors
-    return render(
+    form = _product_form()
+
+    def save() -> str:
+        product_service.create(current_user, form, request.files.get("image"))
+        return url_for("brand.products")
+
+    return form_page(
         "brand/products.html",
         "product_form",
-        status=422 if errors else 200,
+        form,
+        save,
+        lambda: {"products": product_service.catalogue(brand)},
         brand=brand,
-        products=product_service.catalogue(brand),
-        form=form,
-        errors=errors,
     )
 
 
@@ -110,21 +106,13 @@ def _own_product(product_id: int):
 @bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
 def edit_product(product_id: int):
     product = _own_product(product_id)
-    form, errors = _product_form(product), {}
-    if request.method == "POST":
-        try:
-            product_service.update(current_user, product, form, request.files.get("image"))
-            return redirect_to(url_for("brand.products"))
-        except Invalid as exc:
-            errors = exc.errors
-    return render(
-        "brand/product_edit.html",
-        "product_form",
-        status=422 if errors else 200,
-        product=product,
-        form=form,
-        errors=errors,
-    )
+    form = _product_form(product)
+
+    def save() -> str:
+        product_service.update(current_user, product, form, request.files.get("image"))
+        return url_for("brand.products")
+
+    return form_page("brand/product_edit.html", "product_form", form, save, product=product)
 
 
 @bp.post("/products/<int:product_id>/remove")
@@ -143,30 +131,21 @@ def pin_list():
     brand = brands.brand_of(current_user)
     if brand is None and not current_user.is_staff:
         raise Forbidden("只有品牌账号和版主可以管理话题置顶")
-    form = {k: request.form.get(k, "") for k in PIN_FIELDS} if request.method == "POST" else {}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        starts, ends = pins.parse_local(form["starts_at"]), pins.parse_local(form["ends_at"])
-        for key, value in (("starts_at", starts), ("ends_at", ends)):
-            if form[key].strip() and value is None:
-                errors[key] = "时间格式不对，请重新选择"
-        try:
-            if errors:
-                raise Invalid(errors)
-            pins.create(current_user, form["topic"], form["label"], starts, ends)
-            return redirect_to(url_for("brand.pin_list"))
-        except Invalid as exc:
-            errors = exc.errors
-    return render(
+    form = posted(PIN_FIELDS, {})
+
+    def save() -> str:
+        pins.create_from_form(current_user, form)
+        return url_for("brand.pin_list")
+
+    return form_page(
         "brand/pins.html",
         "pin_form",
-        status=422 if errors else 200,
+        form,
+        save,
+        lambda: {"history": pins.history(None if current_user.is_staff else brand)},
         brand=brand,
-        history=pins.history(None if current_user.is_staff else brand),
         state=pins.state,
         local_input=pins.local_input,
-        form=form,
-        errors=errors,
     )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import pagecache
 from ..extensions import limiter
-from ..htmx import is_htmx, redirect_to, render, target
+from ..htmx import form_page, is_htmx, posted, redirect_to, render, target
 from ..services import Forbidden, Invalid, NotFound, feeds
 from ..services import attachments as attachment_service
 from ..services import circles as circle_service
@@ -115,22 +115,13 @@ def announcement(slug: str):
     circle = load(slug)
     if circle.owner_id != current_user.id and current_user.role != "admin":
         abort(403, "只有圈主可以编辑公告")
-    errors, form = {}, {"announcement": circle.announcement}
-    if request.method == "POST":
-        form = {"announcement": request.form.get("announcement", "")}
-        try:
-            circle_service.update_announcement(current_user, circle, form["announcement"])
-            return redirect_to(f"/c/{circle.slug}")
-        except Invalid as exc:
-            errors = exc.errors
-    return render(
-        "circle_announcement.html",
-        "form",
-        status=422 if errors else 200,
-        circle=circle,
-        form=form,
-        errors=errors,
-    )
+    form = posted(("announcement",), {"announcement": circle.announcement})
+
+    def save() -> str:
+        circle_service.update_announcement(current_user, circle, form["announcement"])
+        return f"/c/{circle.slug}"
+
+    return form_page("circle_announcement.html", "form", form, save, circle=circle)
 
 
 @bp.get("/c/<slug>/compose")

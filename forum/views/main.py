@@ -8,8 +8,8 @@ from sqlalchemy import text as sql
 
 from .. import pagecache
 from ..extensions import db
-from ..htmx import redirect_to, render
-from ..services import Invalid, accounts, feeds, heat, indexing
+from ..htmx import form_page, posted, render
+from ..services import accounts, feeds, heat, indexing
 from ..services import circles as circle_service
 
 bp = Blueprint("main", __name__)
@@ -50,17 +50,13 @@ def profile(member_no: int):
 @bp.route("/settings/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile():
-    errors: dict[str, str] = {}
-    form = {"nickname": current_user.nickname, "bio": current_user.bio}
-    if request.method == "POST":
-        form = {"nickname": request.form.get("nickname", ""), "bio": request.form.get("bio", "")}
-        try:
-            accounts.update_profile(current_user, form["nickname"], form["bio"])
-            return redirect_to(f"/u/{current_user.member_no}")
-        except Invalid as exc:
-            errors = exc.errors
-    status = 422 if errors else 200
-    return render("settings.html", "form", status=status, form=form, errors=errors)
+    form = posted(("nickname", "bio"), {"nickname": current_user.nickname, "bio": current_user.bio})
+
+    def save() -> str:
+        accounts.update_profile(current_user, form["nickname"], form["bio"])
+        return f"/u/{current_user.member_no}"
+
+    return form_page("settings.html", "form", form, save)
 
 
 @bp.get("/compose")

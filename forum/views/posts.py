@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from ..errors import error_response
 from ..extensions import limiter
-from ..htmx import is_htmx, redirect_to, render
+from ..htmx import form_page, is_htmx, posted, redirect_to, render
 from ..services import Forbidden, Invalid, NotFound, deletions
 from ..services import attachments as attachment_service
 from ..services import comments as comment_service
@@ -72,17 +72,13 @@ def edit(post_id: int):
     post = load(post_id)
     if not post_service.can_edit(post, current_user):
         abort(403, "只能编辑自己的帖子")
-    form, errors = {"title": post.title, "body": post.body}, {}
-    if request.method == "POST":
-        form = {k: request.form.get(k, "") for k in ("title", "body")}
-        try:
-            post_service.edit(current_user, post, form["title"], form["body"])
-            return redirect_to(f"/p/{post.id}")
-        except Invalid as exc:
-            errors = exc.errors
-    return render(
-        "post_edit.html", "form", status=422 if errors else 200, post=post, form=form, errors=errors
-    )
+    form = posted(("title", "body"), {"title": post.title, "body": post.body})
+
+    def save() -> str:
+        post_service.edit(current_user, post, form["title"], form["body"])
+        return f"/p/{post.id}"
+
+    return form_page("post_edit.html", "form", form, save, post=post)
 
 
 @bp.post("/p/<int:post_id>/delete")
