@@ -79,13 +79,7 @@ def test_a_post_in_the_mini_program(phone, live_server, wechat, make, shots, off
     expect(page.locator(".tabbar a").last).to_have_attribute("href", f"/u/{me.member_no}")
     page.screenshot(path=shots / "webview-01-post-in-mini-program.png")
 
-    # Product cards arrive with a later issue: check them only once they exist.
-    cards = page.locator("a[data-product-id][data-appid]")
-    if cards.count():
-        cards.first.click()
-        page.wait_for_function("window.__wxCalls.some(c => c.api === 'navigateTo')")
-        calls = page.evaluate("window.__wxCalls.filter(c => c.api === 'navigateTo')")
-        assert calls[0]["options"]["url"].startswith("/pages/jump/jump?appid=")
+    # Product cards and the jump page: tests/browser/test_goods_flow.py.
 
     # The ticket is spent: opening the same URL again explains what to do.
     page.goto(f"/auth/ticket?t={ticket}")
